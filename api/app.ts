@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { ping, type Db } from '../db/client';
+import { authRoutes } from './auth/auth.routes';
+import { loadSession } from './auth/middleware';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import { AppError } from './errors';
+import { docsRoutes } from './http/docs';
+import type { AppEnv } from './http/env';
+import { problemResponse, renderError } from './http/errors';
+import { createRouter } from './http/openapi';
+import { partnerRoutes } from './partners/partners.routes';
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  /** Built web app to serve at `/` (web/dist); omitted in most tests. */
+  webRoot?: string;
+}
+
+/** Every API module, mounted under /api. */
+function apiRoutes() {
+  return createRouter().route('/', authRoutes).route('/', partnerRoutes);
+}
+
+export function createApp(deps: AppDeps) {
+  const app = createRouter();
+
+  app.use('*', requestId());
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  app.use('*', async (c, next) => {
+    c.set('db', deps.db);
+    c.set('config', deps.config);
+    c.set('clock', deps.clock);
+    await next();
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: () => {
+        throw new AppError('payload_too_large', `the body may be at most ${deps.config.maxBodyBytes} bytes`);
+      },
+    }),
+  );
+  app.use('/api/*', loadSession);
+
+  app.route('/api', apiRoutes());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The `token` from POST /api/auth/login',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'mp_session',
+    description: 'Set by POST /api/auth/login; writes must also send the mp_csrf cookie value as x-csrf-token',
+  });
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Milepost API',
+      version: '0.1.0',
+      description:
+        'Credit points and rewards for truck drivers. Amounts are decimal strings. Errors are RFC 9457 ' +
+        '`application/problem+json` with a stable `type` and `code`.',
+    },
+    servers: [{ url: '/' }],
+  });
+  app.route('/', docsRoutes);
+
+  app.get('/healthz', async (c) => {
+    try {
+      await ping(deps.db);
+      return c.json({ status: 'ok', database: 'ok' }, 200);
+    } catch {
+      return c.json({ status: 'unavailable', database: 'unreachable' }, 503);
+    }
+  });
+
+  if (deps.webRoot && existsSync(join(deps.webRoot, 'index.html'))) {
+    const root = relative(process.cwd(), deps.webRoot) || '.';
+    app.use('/*', serveStatic({ root }));
+    // Client-side routes: any other GET that is not an API call gets the app shell.
+    app.get('*', async (c, next) => {
+      if (c.req.path.startsWith('/api/')) return next();
+      return serveStatic({ root, path: 'index.html' })(c, next);
+    });
+  }
+
+  app.notFound((c) => problemResponse(c, new AppError('route_not_found', `${c.req.method} ${c.req.path} is not a route`)));
+  app.onError(renderError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

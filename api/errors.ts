@@ -1,0 +1,93 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/**
+ * Every failure a client can see has a stable code. The code decides the HTTP status and the
+ * problem `type` (RFC 9457); the detail says, in words, what to do about it.
+ */
+const problems = {
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  malformed_request: { status: 400, title: 'The request body could not be read' },
+  unauthenticated: { status: 401, title: 'Sign in first' },
+  invalid_credentials: { status: 401, title: 'Wrong phone number or password' },
+  csrf_failed: { status: 403, title: 'Missing or wrong CSRF token' },
+  forbidden: { status: 403, title: 'Not allowed for your role' },
+  not_found: { status: 404, title: 'Not found' },
+  route_not_found: { status: 404, title: 'No such route' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  conflict: { status: 409, title: 'Conflict' },
+  phone_taken: { status: 409, title: 'That phone number is already registered' },
+  idempotency_conflict: { status: 409, title: 'Idempotency key reused with a different request' },
+  hold_already_resolved: { status: 409, title: 'The hold was already posted or voided' },
+  already_reversed: { status: 409, title: 'The transfer was already reversed' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported content type' },
+  unprocessable: { status: 422, title: 'The request cannot be carried out' },
+  insufficient_funds: { status: 422, title: 'Not enough points available' },
+  invalid_amount: { status: 422, title: 'Invalid amount' },
+  same_account: { status: 422, title: 'Debit and credit accounts are the same' },
+  invalid_expiry: { status: 422, title: 'Invalid expiry' },
+  hold_expired: { status: 422, title: 'The hold has expired' },
+  not_reversible: { status: 422, title: 'This transfer cannot be reversed' },
+  account_not_found: { status: 404, title: 'Ledger account not found' },
+  hold_not_found: { status: 404, title: 'Hold not found' },
+  transfer_not_found: { status: 404, title: 'Transfer not found' },
+  rate_limited: { status: 429, title: 'Too many attempts' },
+  internal: { status: 500, title: 'Something went wrong on our side' },
+  unavailable: { status: 503, title: 'The service is temporarily unavailable' },
+} as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
+
+export type ProblemCode = keyof typeof problems;
+export const problemCodes = Object.keys(problems) as ProblemCode[];
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ProblemCode;
+  readonly fields?: FieldError[];
+  readonly headers?: Record<string, string>;
+
+  constructor(code: ProblemCode, detail?: string, extra: { fields?: FieldError[]; headers?: Record<string, string> } = {}) {
+    super(detail ?? problems[code].title);
+    this.name = 'AppError';
+    this.code = code;
+    this.fields = extra.fields;
+    this.headers = extra.headers;
+  }
+
+  get status(): ContentfulStatusCode {
+    return problems[this.code].status;
+  }
+}
+
+export function isProblemCode(code: string): code is ProblemCode {
+  return code in problems;
+}
+
+export function problemType(code: ProblemCode): string {
+  return `https://milepost.dev/problems/${code.replaceAll('_', '-')}`;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  code: ProblemCode;
+  errors?: FieldError[];
+}
+
+export function toProblem(error: AppError, instance?: string): Problem {
+  return {
+    type: problemType(error.code),
+    title: problems[error.code].title,
+    status: error.status,
+    detail: error.message,
+    instance,
+    code: error.code,
+    ...(error.fields ? { errors: error.fields } : {}),
+  };
+}

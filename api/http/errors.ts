@@ -1,0 +1,51 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { AppError, toProblem, type ProblemCode } from '../errors';
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECTION_ENDED', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
+
+/** Connection loss and server shutdown are the database being away, not a bug: 503. */
+function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (CONNECTION_ERRORS.has(code) || code.startsWith('08') || code === '57P01' || code === '57P03')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function fromHttpException(error: HTTPException): AppError {
+  const byStatus: Partial<Record<number, ProblemCode>> = {
+    400: 'malformed_request',
+    401: 'unauthenticated',
+    403: 'forbidden',
+    404: 'not_found',
+    405: 'method_not_allowed',
+    413: 'payload_too_large',
+    415: 'unsupported_media_type',
+  };
+  const code = byStatus[error.status] ?? (error.status >= 500 ? 'internal' : 'malformed_request');
+  return new AppError(code, error.message || undefined);
+}
+
+/** Turns anything thrown into RFC 9457 problem+json. Unexpected errors are logged, never shown. */
+export function renderError(error: unknown, c: Context) {
+  let appError: AppError;
+  if (error instanceof AppError) appError = error;
+  else if (error instanceof HTTPException) appError = fromHttpException(error);
+  else if (isDatabaseUnavailable(error)) appError = new AppError('unavailable', 'the database is not reachable; try again shortly');
+  else {
+    console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', path: c.req.path, requestId: c.get('requestId'), error: String(error), stack: (error as Error)?.stack }));
+    appError = new AppError('internal', `reference ${c.get('requestId') ?? 'unknown'} when you report this`);
+  }
+  return problemResponse(c, appError);
+}
+
+export function problemResponse(c: Context, error: AppError) {
+  const body = toProblem(error, c.req.path);
+  return c.body(JSON.stringify(body), error.status, {
+    'content-type': 'application/problem+json',
+    ...(error.headers ?? {}),
+  });
+}

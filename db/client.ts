@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema/index';
+
+export type Schema = typeof schema;
+/** Either driver: every module is written against this. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Backend = 'pglite' | 'postgres';
+
+export interface DbHandle {
+  db: Db;
+  backend: Backend;
+  /** Apply the committed SQL migrations (idempotent). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type DbConfig =
+  | { databaseUrl: string; maxConnections?: number }
+  | { dataDir: string | null; loadDataDir?: Blob };
+
+export const migrationsFolder = new URL('./migrations', import.meta.url).pathname;
+
+/**
+ * Opens PostgreSQL through postgres.js when a URL is given, otherwise PGlite with its data in
+ * `dataDir` (null = in memory). The same schema, migrations and code run on both.
+ */
+export async function createDb(config: DbConfig): Promise<DbHandle> {
+  if ('databaseUrl' in config) {
+    const client = postgres(config.databaseUrl, {
+      max: config.maxConnections ?? 10,
+      onnotice: () => {},
+      connection: { application_name: 'milepost' },
+    });
+    const db = drizzlePostgres({ client, schema }) as unknown as Db;
+    return {
+      db,
+      backend: 'postgres',
+      migrate: () => migratePostgres(db as never, { migrationsFolder }),
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  if (config.dataDir) mkdirSync(config.dataDir, { recursive: true });
+  const client = await PGlite.create(config.dataDir ?? undefined, {
+    loadDataDir: config.loadDataDir,
+    relaxedDurability: false,
+  });
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  return {
+    db,
+    backend: 'pglite',
+    migrate: () => migratePglite(db as never, { migrationsFolder }),
+    close: () => client.close(),
+  };
+}
+
+/** Rows of a raw query, whichever driver ran it (postgres.js returns an array, PGlite `{ rows }`). */
+export async function queryRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
+}
+
+export async function queryOne<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T | undefined> {
+  return (await queryRows<T>(db, query))[0];
+}
+
+export async function ping(db: Db): Promise<void> {
+  await db.execute(sql`select 1`);
+}

@@ -1,0 +1,341 @@
+-- Ledger rules that live in the database: append-only history, balanced transfers, and the
+-- ledger operations themselves (one round trip per operation, one per micro-batch).
+-- Amounts cross the jsonb boundary as decimal strings, never as JSON numbers.
+
+-- Programme accounts: unbounded, no counters, balances derived from postings.
+INSERT INTO ledger_accounts (id, kind, owner_id, bounded) VALUES
+  ('00000000-0000-4000-8000-000000000001', 'issuance', NULL, false),
+  ('00000000-0000-4000-8000-000000000002', 'settled', NULL, false),
+  ('00000000-0000-4000-8000-000000000003', 'expired', NULL, false);
+--> statement-breakpoint
+CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'ledger history is append-only: % on % refused', TG_OP, TG_TABLE_NAME
+    USING ERRCODE = 'integrity_constraint_violation';
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER ledger_transfers_append_only BEFORE UPDATE OR DELETE ON ledger_transfers
+  FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
+--> statement-breakpoint
+CREATE TRIGGER ledger_transfers_no_truncate BEFORE TRUNCATE ON ledger_transfers
+  FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
+--> statement-breakpoint
+CREATE TRIGGER ledger_postings_append_only BEFORE UPDATE OR DELETE ON ledger_postings
+  FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
+--> statement-breakpoint
+CREATE TRIGGER ledger_postings_no_truncate BEFORE TRUNCATE ON ledger_postings
+  FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
+--> statement-breakpoint
+-- Every INSERT into postings must leave each transfer it touches balanced, per phase.
+CREATE FUNCTION ledger_check_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  bad record;
+BEGIN
+  SELECT p.transfer_id, p.pending, sum(p.amount) AS total INTO bad
+  FROM ledger_postings p
+  WHERE p.transfer_id IN (SELECT DISTINCT n.transfer_id FROM new_postings n)
+  GROUP BY p.transfer_id, p.pending
+  HAVING sum(p.amount) <> 0
+  LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'transfer % is unbalanced: its % legs sum to %', bad.transfer_id,
+      CASE WHEN bad.pending THEN 'pending' ELSE 'posted' END, bad.total
+      USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER ledger_postings_balanced AFTER INSERT ON ledger_postings
+  REFERENCING NEW TABLE AS new_postings
+  FOR EACH STATEMENT EXECUTE FUNCTION ledger_check_balanced();
+--> statement-breakpoint
+-- A transfer without legs is refused at commit.
+CREATE FUNCTION ledger_check_has_postings() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM ledger_postings p WHERE p.transfer_id = NEW.id) THEN
+    RAISE EXCEPTION 'transfer % has no postings', NEW.id USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE CONSTRAINT TRIGGER ledger_transfers_have_postings AFTER INSERT ON ledger_transfers
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_has_postings();
+--> statement-breakpoint
+CREATE FUNCTION ledger_fail(code text, detail text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT jsonb_build_object('ok', false, 'code', code, 'detail', detail)
+$$;
+--> statement-breakpoint
+-- A plain transfer (is_hold = false) or a hold (is_hold = true) from `debit` to `credit`.
+CREATE FUNCTION ledger_move(op jsonb, now_ts timestamptz, is_hold boolean) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_id uuid := gen_random_uuid();
+  v_debit uuid := (op->>'debit')::uuid;
+  v_credit uuid := (op->>'credit')::uuid;
+  v_amount numeric := (op->>'amount')::numeric;
+  v_expires timestamptz := (op->>'expiresAt')::timestamptz;
+  d_bounded boolean;
+  c_bounded boolean;
+  d_after numeric;
+  c_after numeric;
+BEGIN
+  IF v_amount IS NULL OR v_amount <= 0 OR v_amount <> round(v_amount, 2) THEN
+    RETURN ledger_fail('invalid_amount', 'amount must be positive with at most 2 decimal places');
+  END IF;
+  IF v_debit = v_credit THEN
+    RETURN ledger_fail('same_account', 'debit and credit accounts must differ');
+  END IF;
+  IF is_hold AND v_expires IS NOT NULL AND v_expires <= now_ts THEN
+    RETURN ledger_fail('invalid_expiry', 'a hold must expire in the future');
+  END IF;
+  SELECT bounded INTO d_bounded FROM ledger_accounts WHERE id = v_debit;
+  IF NOT FOUND THEN RETURN ledger_fail('account_not_found', 'debit account ' || v_debit || ' does not exist'); END IF;
+  SELECT bounded INTO c_bounded FROM ledger_accounts WHERE id = v_credit;
+  IF NOT FOUND THEN RETURN ledger_fail('account_not_found', 'credit account ' || v_credit || ' does not exist'); END IF;
+
+  -- Lock the bounded rows involved in a stable order; unbounded rows are never locked.
+  PERFORM 1 FROM ledger_accounts WHERE id IN (v_debit, v_credit) AND bounded ORDER BY id FOR NO KEY UPDATE;
+
+  IF d_bounded THEN
+    IF is_hold THEN
+      UPDATE ledger_accounts SET debits_pending = debits_pending + v_amount
+       WHERE id = v_debit AND posted - debits_pending >= v_amount RETURNING posted INTO d_after;
+    ELSE
+      UPDATE ledger_accounts SET posted = posted - v_amount
+       WHERE id = v_debit AND posted - debits_pending >= v_amount RETURNING posted INTO d_after;
+    END IF;
+    IF NOT FOUND THEN
+      RETURN ledger_fail('insufficient_funds', 'the account has less than ' || v_amount || ' available');
+    END IF;
+  END IF;
+  IF c_bounded THEN
+    IF is_hold THEN
+      UPDATE ledger_accounts SET credits_pending = credits_pending + v_amount WHERE id = v_credit;
+    ELSE
+      UPDATE ledger_accounts SET posted = posted + v_amount WHERE id = v_credit RETURNING posted INTO c_after;
+    END IF;
+  END IF;
+
+  INSERT INTO ledger_transfers (id, type, code, amount, reason, actor_id, ref_type, ref_id, expires_at, created_at)
+  VALUES (v_id, CASE WHEN is_hold THEN 'pending' ELSE 'posted' END, op->>'code', v_amount, op->>'reason',
+          (op->>'actorId')::uuid, op->>'refType', op->>'refId', CASE WHEN is_hold THEN v_expires END, now_ts);
+  INSERT INTO ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, created_at) VALUES
+    (v_id, 0, v_debit, -v_amount, is_hold, CASE WHEN NOT is_hold THEN d_after END, now_ts),
+    (v_id, 1, v_credit, v_amount, is_hold, CASE WHEN NOT is_hold THEN c_after END, now_ts);
+  IF is_hold THEN
+    INSERT INTO ledger_open_holds (hold_id, debit_account_id, expires_at) VALUES (v_id, v_debit, v_expires);
+  END IF;
+  RETURN jsonb_build_object('ok', true, 'transferId', v_id,
+    'type', CASE WHEN is_hold THEN 'pending' ELSE 'posted' END,
+    'amount', v_amount::numeric(20,2)::text, 'createdAt', now_ts);
+END $$;
+--> statement-breakpoint
+-- Post (capture all or part of) or void a hold. The open-hold row is locked first, then the
+-- resolving transfer is inserted under the unique pending_id, then the wallet rows.
+CREATE FUNCTION ledger_resolve(op jsonb, now_ts timestamptz, is_post boolean) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_hold uuid := (op->>'holdId')::uuid;
+  v_id uuid := gen_random_uuid();
+  h record;
+  v_debit uuid;
+  v_credit uuid;
+  d_bounded boolean;
+  c_bounded boolean;
+  v_capture numeric;
+  d_after numeric;
+  c_after numeric;
+  resolved_as text;
+BEGIN
+  SELECT t.id, t.amount, t.code, t.expires_at INTO h FROM ledger_transfers t WHERE t.id = v_hold AND t.type = 'pending';
+  IF NOT FOUND THEN RETURN ledger_fail('hold_not_found', 'no hold ' || v_hold); END IF;
+
+  PERFORM 1 FROM ledger_open_holds WHERE hold_id = v_hold FOR UPDATE;
+  IF NOT FOUND THEN
+    SELECT CASE WHEN r.type = 'post_pending' THEN 'posted' ELSE 'voided' END INTO resolved_as
+      FROM ledger_transfers r WHERE r.pending_id = v_hold;
+    RETURN ledger_fail('hold_already_resolved', 'the hold was already ' || coalesce(resolved_as, 'resolved'));
+  END IF;
+
+  IF is_post THEN
+    v_capture := coalesce((op->>'amount')::numeric, h.amount);
+    IF v_capture <= 0 OR v_capture > h.amount OR v_capture <> round(v_capture, 2) THEN
+      RETURN ledger_fail('invalid_amount', 'a capture must be between 0.01 and ' || h.amount);
+    END IF;
+    IF h.expires_at IS NOT NULL AND h.expires_at <= now_ts THEN
+      RETURN ledger_fail('hold_expired', 'the hold expired at ' || h.expires_at);
+    END IF;
+  END IF;
+
+  INSERT INTO ledger_transfers (id, type, code, amount, reason, actor_id, ref_type, ref_id, pending_id, created_at)
+  VALUES (v_id, CASE WHEN is_post THEN 'post_pending' ELSE 'void_pending' END,
+          coalesce(op->>'code', CASE WHEN is_post THEN h.code ELSE 'void' END),
+          CASE WHEN is_post THEN v_capture ELSE h.amount END, op->>'reason', (op->>'actorId')::uuid,
+          op->>'refType', op->>'refId', v_hold, now_ts)
+  ON CONFLICT (pending_id) DO NOTHING;
+  IF NOT FOUND THEN
+    RETURN ledger_fail('hold_already_resolved', 'the hold was already resolved');
+  END IF;
+
+  SELECT p.account_id INTO v_debit FROM ledger_postings p WHERE p.transfer_id = v_hold AND p.amount < 0;
+  SELECT p.account_id INTO v_credit FROM ledger_postings p WHERE p.transfer_id = v_hold AND p.amount > 0;
+  SELECT bounded INTO d_bounded FROM ledger_accounts WHERE id = v_debit;
+  SELECT bounded INTO c_bounded FROM ledger_accounts WHERE id = v_credit;
+  PERFORM 1 FROM ledger_accounts WHERE id IN (v_debit, v_credit) AND bounded ORDER BY id FOR NO KEY UPDATE;
+
+  IF d_bounded THEN
+    UPDATE ledger_accounts
+       SET debits_pending = debits_pending - h.amount,
+           posted = posted - CASE WHEN is_post THEN v_capture ELSE 0 END
+     WHERE id = v_debit RETURNING posted INTO d_after;
+  END IF;
+  IF c_bounded THEN
+    UPDATE ledger_accounts
+       SET credits_pending = credits_pending - h.amount,
+           posted = posted + CASE WHEN is_post THEN v_capture ELSE 0 END
+     WHERE id = v_credit RETURNING posted INTO c_after;
+  END IF;
+
+  INSERT INTO ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, created_at) VALUES
+    (v_id, 0, v_debit, h.amount, true, NULL, now_ts),
+    (v_id, 1, v_credit, -h.amount, true, NULL, now_ts);
+  IF is_post THEN
+    INSERT INTO ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, created_at) VALUES
+      (v_id, 2, v_debit, -v_capture, false, d_after, now_ts),
+      (v_id, 3, v_credit, v_capture, false, c_after, now_ts);
+  END IF;
+  DELETE FROM ledger_open_holds WHERE hold_id = v_hold;
+
+  RETURN jsonb_build_object('ok', true, 'transferId', v_id, 'holdId', v_hold,
+    'type', CASE WHEN is_post THEN 'post_pending' ELSE 'void_pending' END,
+    'amount', (CASE WHEN is_post THEN v_capture ELSE h.amount END)::numeric(20,2)::text, 'createdAt', now_ts);
+END $$;
+--> statement-breakpoint
+-- Reverse a posted transfer (or the captured part of a posted hold): mirror its posted legs.
+CREATE FUNCTION ledger_reverse(op jsonb, now_ts timestamptz) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_orig uuid := (op->>'transferId')::uuid;
+  v_id uuid := gen_random_uuid();
+  t record;
+  leg record;
+  n smallint := 0;
+  v_after numeric;
+BEGIN
+  SELECT id, type, amount INTO t FROM ledger_transfers WHERE id = v_orig;
+  IF NOT FOUND THEN RETURN ledger_fail('transfer_not_found', 'no transfer ' || v_orig); END IF;
+  IF t.type NOT IN ('posted', 'post_pending') THEN
+    RETURN ledger_fail('not_reversible', 'a ' || t.type || ' transfer has no posted effect to reverse; void a hold instead');
+  END IF;
+  IF EXISTS (SELECT 1 FROM ledger_transfers WHERE reverses_id = v_orig) THEN
+    RETURN ledger_fail('already_reversed', 'transfer ' || v_orig || ' was already reversed');
+  END IF;
+
+  PERFORM 1 FROM ledger_accounts a
+   WHERE a.bounded AND a.id IN (SELECT p.account_id FROM ledger_postings p WHERE p.transfer_id = v_orig AND NOT p.pending)
+   ORDER BY a.id FOR NO KEY UPDATE;
+  -- Every bounded account the reversal debits must afford it (checked under the locks).
+  IF EXISTS (
+    SELECT 1 FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id
+     WHERE p.transfer_id = v_orig AND NOT p.pending AND p.amount > 0 AND a.bounded
+       AND a.posted - a.debits_pending < p.amount
+  ) THEN
+    RETURN ledger_fail('insufficient_funds', 'an account has already spent the points this transfer credited');
+  END IF;
+
+  INSERT INTO ledger_transfers (id, type, code, amount, reason, actor_id, ref_type, ref_id, reverses_id, created_at)
+  VALUES (v_id, 'posted', coalesce(op->>'code', 'reversal'), t.amount, op->>'reason', (op->>'actorId')::uuid,
+          op->>'refType', op->>'refId', v_orig, now_ts)
+  ON CONFLICT (reverses_id) DO NOTHING;
+  IF NOT FOUND THEN
+    RETURN ledger_fail('already_reversed', 'transfer ' || v_orig || ' was already reversed');
+  END IF;
+
+  FOR leg IN
+    SELECT p.account_id, p.amount, a.bounded FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id
+     WHERE p.transfer_id = v_orig AND NOT p.pending ORDER BY p.leg
+  LOOP
+    v_after := NULL;
+    IF leg.bounded THEN
+      UPDATE ledger_accounts SET posted = posted - leg.amount WHERE id = leg.account_id RETURNING posted INTO v_after;
+    END IF;
+    INSERT INTO ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, created_at)
+    VALUES (v_id, n, leg.account_id, -leg.amount, false, v_after, now_ts);
+    n := n + 1;
+  END LOOP;
+  RETURN jsonb_build_object('ok', true, 'transferId', v_id, 'type', 'posted', 'reverses', v_orig,
+    'amount', t.amount::numeric(20,2)::text, 'createdAt', now_ts);
+END $$;
+--> statement-breakpoint
+-- One ledger operation under an idempotency key, in the caller's transaction. The key row is
+-- claimed first (a concurrent duplicate waits on it), and the result — success or failure — is
+-- stored with it, so a retry gets the first answer.
+CREATE FUNCTION ledger_apply(op jsonb, now_ts timestamptz) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  k text := op->>'key';
+  prior record;
+  res jsonb;
+BEGIN
+  IF k IS NULL OR op->>'hash' IS NULL THEN
+    RAISE EXCEPTION 'ledger operations need an idempotency key and request hash';
+  END IF;
+  INSERT INTO ledger_idempotency (key, request_hash, created_at) VALUES (k, op->>'hash', now_ts)
+  ON CONFLICT (key) DO NOTHING;
+  IF NOT FOUND THEN
+    SELECT request_hash, result INTO prior FROM ledger_idempotency WHERE key = k;
+    IF prior.request_hash <> op->>'hash' THEN
+      RETURN ledger_fail('idempotency_conflict', 'this idempotency key was already used for a different request');
+    END IF;
+    RETURN prior.result || jsonb_build_object('replayed', true);
+  END IF;
+
+  res := CASE op->>'op'
+    WHEN 'transfer' THEN ledger_move(op, now_ts, false)
+    WHEN 'hold' THEN ledger_move(op, now_ts, true)
+    WHEN 'post' THEN ledger_resolve(op, now_ts, true)
+    WHEN 'void' THEN ledger_resolve(op, now_ts, false)
+    WHEN 'reverse' THEN ledger_reverse(op, now_ts)
+  END;
+  IF res IS NULL THEN
+    RAISE EXCEPTION 'unknown ledger operation %', op->>'op';
+  END IF;
+  UPDATE ledger_idempotency SET result = res WHERE key = k;
+  RETURN res;
+END $$;
+--> statement-breakpoint
+-- Many operations in one transaction (the micro-batcher's commit). The bounded accounts of
+-- all plain transfers and holds are locked up front in id order.
+CREATE FUNCTION ledger_apply_batch(ops jsonb, now_ts timestamptz) RETURNS SETOF jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  o jsonb;
+BEGIN
+  PERFORM 1 FROM ledger_accounts a
+   WHERE a.bounded AND a.id IN (
+     SELECT (x->>'debit')::uuid FROM jsonb_array_elements(ops) x WHERE x ? 'debit'
+     UNION SELECT (x->>'credit')::uuid FROM jsonb_array_elements(ops) x WHERE x ? 'credit')
+   ORDER BY a.id FOR NO KEY UPDATE;
+  FOR o IN SELECT value FROM jsonb_array_elements(ops) LOOP
+    RETURN NEXT ledger_apply(o, now_ts);
+  END LOOP;
+END $$;
+--> statement-breakpoint
+-- The expiry job: void up to max_count holds that expired by now_ts. SKIP LOCKED lets several
+-- server processes run it at once without doing the same work twice.
+CREATE FUNCTION ledger_expire_holds(now_ts timestamptz, max_count integer) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+  h record;
+  res jsonb;
+  n integer := 0;
+BEGIN
+  FOR h IN
+    SELECT hold_id FROM ledger_open_holds WHERE expires_at <= now_ts
+     ORDER BY expires_at LIMIT max_count FOR UPDATE SKIP LOCKED
+  LOOP
+    res := ledger_apply(jsonb_build_object('op', 'void', 'key', 'hold-expiry:' || h.hold_id, 'hash', 'hold-expiry',
+      'holdId', h.hold_id, 'code', 'hold_expired', 'reason', 'hold expired'), now_ts);
+    IF (res->>'ok')::boolean THEN n := n + 1; END IF;
+  END LOOP;
+  RETURN n;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
