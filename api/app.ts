@@ -14,6 +14,7 @@ import { docsRoutes } from './http/docs';
 import type { AppEnv } from './http/env';
 import { problemResponse, renderError } from './http/errors';
 import { createRouter } from './http/openapi';
+import { ledgerRoutes } from './ledger/ledger.routes';
 import { partnerRoutes } from './partners/partners.routes';
 
 export interface AppDeps {
@@ -26,7 +27,7 @@ export interface AppDeps {
 
 /** Every API module, mounted under /api. */
 function apiRoutes() {
-  return createRouter().route('/', authRoutes).route('/', partnerRoutes);
+  return createRouter().route('/', authRoutes).route('/', partnerRoutes).route('/', ledgerRoutes);
 }
 
 export function createApp(deps: AppDeps) {

@@ -17,7 +17,9 @@ export async function createPartner(db: Db, actorId: string | null, input: NewPa
     if (!partner) throw new Error('insert returned no row');
     const settlementAccountId = await openAccount(tx, { kind: 'partner_settlement', ownerId: partner.id });
     await audit(tx, { actorId, action: 'partner.create', targetType: 'partner', targetId: partner.id, after: partner, at: now });
-    return { ...partner, settlementAccountId };
+    // The same fields GET /api/partners lists (and the Partner schema documents): no createdAt.
+    const { id, name, kind, region, address, contact, status } = partner;
+    return { id, name, kind, region, address, contact, status, settlementAccountId };
   });
 }
 
