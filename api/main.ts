@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { systemClock } from './clock';
 import { ConfigError, parseConfig } from './config';
+import { backgroundJobs, startJobs } from './jobs';
 import { seedDemo } from './seed';
 import { openDatabase } from './server';
 
@@ -17,6 +18,7 @@ async function main() {
   const demo = config.seed === 'demo' ? await seedDemo(handle.db, systemClock.now()) : null;
 
   const app = createApp({ db: handle.db, config, clock: systemClock, webRoot });
+  const stopJobs = startJobs(backgroundJobs(handle.db, systemClock));
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = `http://localhost:${info.port}`;
     const lines = [
@@ -37,6 +39,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: shutting down`);
+    stopJobs();
     server.close(async () => {
       await handle.close();
       process.exit(0);

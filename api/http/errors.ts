@@ -11,6 +11,8 @@ function isDatabaseUnavailable(error: unknown): boolean {
     if (typeof code === 'string' && (CONNECTION_ERRORS.has(code) || code.startsWith('08') || code === '57P01' || code === '57P03')) {
       return true;
     }
+    // PGlite has no error code for this: it is what a request in flight during shutdown meets.
+    if (e instanceof Error && e.message === 'PGlite is closed') return true;
   }
   return false;
 }

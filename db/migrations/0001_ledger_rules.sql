@@ -117,7 +117,8 @@ BEGIN
   END IF;
 
   INSERT INTO ledger_transfers (id, type, code, amount, reason, actor_id, ref_type, ref_id, expires_at, created_at)
-  VALUES (v_id, CASE WHEN is_hold THEN 'pending' ELSE 'posted' END, op->>'code', v_amount, op->>'reason',
+  VALUES (v_id, CASE WHEN is_hold THEN 'pending' ELSE 'posted' END,
+          coalesce(op->>'code', CASE WHEN is_hold THEN 'hold' ELSE 'transfer' END), v_amount, op->>'reason',
           (op->>'actorId')::uuid, op->>'refType', op->>'refId', CASE WHEN is_hold THEN v_expires END, now_ts);
   INSERT INTO ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, created_at) VALUES
     (v_id, 0, v_debit, -v_amount, is_hold, CASE WHEN NOT is_hold THEN d_after END, now_ts),
@@ -217,9 +218,6 @@ DECLARE
   v_orig uuid := (op->>'transferId')::uuid;
   v_id uuid := gen_random_uuid();
   t record;
-  leg record;
-  n smallint := 0;
-  v_after numeric;
 BEGIN
   SELECT id, type, amount INTO t FROM ledger_transfers WHERE id = v_orig;
   IF NOT FOUND THEN RETURN ledger_fail('transfer_not_found', 'no transfer ' || v_orig); END IF;
@@ -250,18 +248,15 @@ BEGIN
     RETURN ledger_fail('already_reversed', 'transfer ' || v_orig || ' was already reversed');
   END IF;
 
-  FOR leg IN
-    SELECT p.account_id, p.amount, a.bounded FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id
-     WHERE p.transfer_id = v_orig AND NOT p.pending ORDER BY p.leg
-  LOOP
-    v_after := NULL;
-    IF leg.bounded THEN
-      UPDATE ledger_accounts SET posted = posted - leg.amount WHERE id = leg.account_id RETURNING posted INTO v_after;
-    END IF;
-    INSERT INTO ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, created_at)
-    VALUES (v_id, n, leg.account_id, -leg.amount, false, v_after, now_ts);
-    n := n + 1;
-  END LOOP;
+  -- All legs in one statement: the balance trigger checks each INSERT statement as a whole.
+  UPDATE ledger_accounts a SET posted = a.posted - p.amount
+    FROM ledger_postings p
+   WHERE p.transfer_id = v_orig AND NOT p.pending AND p.account_id = a.id AND a.bounded;
+  INSERT INTO ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, created_at)
+  SELECT v_id, (row_number() OVER (ORDER BY p.leg) - 1)::smallint, p.account_id, -p.amount, false,
+         CASE WHEN a.bounded THEN a.posted END, now_ts
+    FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id
+   WHERE p.transfer_id = v_orig AND NOT p.pending;
   RETURN jsonb_build_object('ok', true, 'transferId', v_id, 'type', 'posted', 'reverses', v_orig,
     'amount', t.amount::numeric(20,2)::text, 'createdAt', now_ts);
 END $$;

@@ -1,7 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterEach, beforeEach, describe, inject } from 'vitest';
-import { createDb, type Backend, type DbHandle } from '../../db/client';
+import { createDb, migrationsFolder, type Backend, type DbHandle } from '../../db/client';
 
 /**
  * Fresh databases for tests, on both backends. PGlite: a migrated data directory is dumped once
@@ -26,7 +28,17 @@ export async function freshPglite(): Promise<DbHandle> {
   return createDb({ dataDir: null, loadDataDir: await pgliteSnapshot });
 }
 
-const TEMPLATE = 'milepost_test_template';
+/** Named after the migrations' content, so a server kept between runs never serves a stale schema. */
+const TEMPLATE = `milepost_tpl_${createHash('sha256')
+  .update(
+    readdirSync(migrationsFolder, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.sql') || f.endsWith('.json'))
+      .sort()
+      .map((f) => readFileSync(join(migrationsFolder, f), 'utf8'))
+      .join('\n'),
+  )
+  .digest('hex')
+  .slice(0, 16)}`;
 
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
