@@ -61,6 +61,35 @@ END $$;
 CREATE CONSTRAINT TRIGGER ledger_transfers_have_postings AFTER INSERT ON ledger_transfers
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ledger_check_has_postings();
 --> statement-breakpoint
+-- Transfer ids are UUIDv7 (RFC 9562) with the sub-millisecond fraction in rand_a, kept
+-- monotonic within a session: ordering by id follows commit order on a wallet even when the
+-- application clock gives two transfers the same timestamp (and where the server clock only has
+-- millisecond resolution, as in PGlite). No sequence, so nothing to contend on.
+CREATE FUNCTION ledger_uuid7() RETURNS uuid LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  e numeric := extract(epoch FROM clock_timestamp()) * 1000;
+  ms bigint := floor(e);
+  sub integer := floor((e - floor(e)) * 4096);
+  prior text := current_setting('ledger.last_uuid7', true);
+  prior_ms bigint;
+  prior_sub integer;
+BEGIN
+  IF prior IS NOT NULL AND prior <> '' THEN
+    prior_ms := split_part(prior, ':', 1)::bigint;
+    prior_sub := split_part(prior, ':', 2)::integer;
+    IF ms < prior_ms OR (ms = prior_ms AND sub <= prior_sub) THEN
+      ms := prior_ms;
+      sub := prior_sub + 1;
+      IF sub > 4095 THEN ms := ms + 1; sub := 0; END IF;
+    END IF;
+  END IF;
+  PERFORM set_config('ledger.last_uuid7', ms || ':' || sub, false);
+  RETURN encode(
+           overlay(overlay(uuid_send(gen_random_uuid()) PLACING substring(int8send(ms) FROM 3) FROM 1 FOR 6)
+                   PLACING int2send((28672 + sub)::int2) FROM 7 FOR 2),
+           'hex')::uuid;
+END $$;
+--> statement-breakpoint
 CREATE FUNCTION ledger_fail(code text, detail text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
   SELECT jsonb_build_object('ok', false, 'code', code, 'detail', detail)
 $$;
@@ -69,7 +98,7 @@ $$;
 CREATE FUNCTION ledger_move(op jsonb, now_ts timestamptz, is_hold boolean) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
-  v_id uuid := gen_random_uuid();
+  v_id uuid := ledger_uuid7();
   v_debit uuid := (op->>'debit')::uuid;
   v_credit uuid := (op->>'credit')::uuid;
   v_amount numeric := (op->>'amount')::numeric;
@@ -137,7 +166,7 @@ CREATE FUNCTION ledger_resolve(op jsonb, now_ts timestamptz, is_post boolean) RE
 LANGUAGE plpgsql AS $$
 DECLARE
   v_hold uuid := (op->>'holdId')::uuid;
-  v_id uuid := gen_random_uuid();
+  v_id uuid := ledger_uuid7();
   h record;
   v_debit uuid;
   v_credit uuid;
@@ -216,7 +245,7 @@ END $$;
 CREATE FUNCTION ledger_reverse(op jsonb, now_ts timestamptz) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_orig uuid := (op->>'transferId')::uuid;
-  v_id uuid := gen_random_uuid();
+  v_id uuid := ledger_uuid7();
   t record;
 BEGIN
   SELECT id, type, amount INTO t FROM ledger_transfers WHERE id = v_orig;
