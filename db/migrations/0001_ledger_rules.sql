@@ -95,6 +95,8 @@ CREATE FUNCTION ledger_fail(code text, detail text) RETURNS jsonb LANGUAGE sql I
 $$;
 --> statement-breakpoint
 -- A plain transfer (is_hold = false) or a hold (is_hold = true) from `debit` to `credit`.
+-- The common cases (earn: issuance -> wallet; redeem: wallet -> partner) touch one bounded row,
+-- which its guarded UPDATE locks; two wallets are locked up front in id order.
 CREATE FUNCTION ledger_move(op jsonb, now_ts timestamptz, is_hold boolean) RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -117,13 +119,15 @@ BEGIN
   IF is_hold AND v_expires IS NOT NULL AND v_expires <= now_ts THEN
     RETURN ledger_fail('invalid_expiry', 'a hold must expire in the future');
   END IF;
-  SELECT bounded INTO d_bounded FROM ledger_accounts WHERE id = v_debit;
-  IF NOT FOUND THEN RETURN ledger_fail('account_not_found', 'debit account ' || v_debit || ' does not exist'); END IF;
-  SELECT bounded INTO c_bounded FROM ledger_accounts WHERE id = v_credit;
-  IF NOT FOUND THEN RETURN ledger_fail('account_not_found', 'credit account ' || v_credit || ' does not exist'); END IF;
+  SELECT bool_or(bounded) FILTER (WHERE id = v_debit), bool_or(bounded) FILTER (WHERE id = v_credit)
+    INTO d_bounded, c_bounded
+    FROM ledger_accounts WHERE id IN (v_debit, v_credit);
+  IF d_bounded IS NULL THEN RETURN ledger_fail('account_not_found', 'debit account ' || v_debit || ' does not exist'); END IF;
+  IF c_bounded IS NULL THEN RETURN ledger_fail('account_not_found', 'credit account ' || v_credit || ' does not exist'); END IF;
 
-  -- Lock the bounded rows involved in a stable order; unbounded rows are never locked.
-  PERFORM 1 FROM ledger_accounts WHERE id IN (v_debit, v_credit) AND bounded ORDER BY id FOR NO KEY UPDATE;
+  IF d_bounded AND c_bounded THEN
+    PERFORM 1 FROM ledger_accounts WHERE id IN (v_debit, v_credit) ORDER BY id FOR NO KEY UPDATE;
+  END IF;
 
   IF d_bounded THEN
     IF is_hold THEN
@@ -145,13 +149,18 @@ BEGIN
     END IF;
   END IF;
 
-  INSERT INTO ledger_transfers (id, type, code, amount, reason, actor_id, ref_type, ref_id, expires_at, created_at)
-  VALUES (v_id, CASE WHEN is_hold THEN 'pending' ELSE 'posted' END,
-          coalesce(op->>'code', CASE WHEN is_hold THEN 'hold' ELSE 'transfer' END), v_amount, op->>'reason',
-          (op->>'actorId')::uuid, op->>'refType', op->>'refId', CASE WHEN is_hold THEN v_expires END, now_ts);
-  INSERT INTO ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, created_at) VALUES
-    (v_id, 0, v_debit, -v_amount, is_hold, CASE WHEN NOT is_hold THEN d_after END, now_ts),
-    (v_id, 1, v_credit, v_amount, is_hold, CASE WHEN NOT is_hold THEN c_after END, now_ts);
+  WITH t AS (
+    INSERT INTO ledger_transfers (id, type, code, amount, reason, actor_id, ref_type, ref_id, expires_at, created_at)
+    VALUES (v_id, CASE WHEN is_hold THEN 'pending' ELSE 'posted' END,
+            coalesce(op->>'code', CASE WHEN is_hold THEN 'hold' ELSE 'transfer' END), v_amount, op->>'reason',
+            (op->>'actorId')::uuid, op->>'refType', op->>'refId', CASE WHEN is_hold THEN v_expires END, now_ts)
+    RETURNING id
+  )
+  INSERT INTO ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, created_at)
+  SELECT t.id, l.leg, l.account_id, l.amount, is_hold, l.balance_after, now_ts
+    FROM t, (VALUES (0::smallint, v_debit, -v_amount, CASE WHEN NOT is_hold THEN d_after END),
+                    (1::smallint, v_credit, v_amount, CASE WHEN NOT is_hold THEN c_after END))
+         AS l(leg, account_id, amount, balance_after);
   IF is_hold THEN
     INSERT INTO ledger_open_holds (hold_id, debit_account_id, expires_at) VALUES (v_id, v_debit, v_expires);
   END IF;
