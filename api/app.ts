@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps) {
     name: 'mp_session',
     description: 'Set by POST /api/auth/login; writes must also send the mp_csrf cookie value as x-csrf-token',
   });
-  app.doc31('/api/openapi.json', {
+  const documentConfig: Parameters<typeof app.getOpenAPI31Document>[0] = {
     openapi: '3.1.0',
     info: {
       title: 'Milepost API',
@@ -75,6 +75,12 @@ export function createApp(deps: AppDeps) {
         '`application/problem+json` with a stable `type` and `code`.',
     },
     servers: [{ url: '/' }],
+  };
+  // Served as a plain route so a generation failure goes through onError as a problem, too.
+  let document: unknown;
+  app.get('/api/openapi.json', (c) => {
+    document ??= app.getOpenAPI31Document(documentConfig);
+    return c.json(document as object);
   });
   app.route('/', docsRoutes);
 

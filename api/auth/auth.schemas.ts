@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { isStorableText, unstorableTextMessage } from '../http/text';
 
 export const roles = ['driver', 'partner_staff', 'committee'] as const;
 export const Role = z.enum(roles).openapi({ description: 'What the user may do', example: 'driver' });
@@ -17,7 +18,13 @@ export const Password = z
   .max(200, 'a password has at most 200 characters')
   .openapi({ description: 'At least 10 characters', example: 'correct-horse-battery' });
 
-const Name = z.string().trim().min(1, 'a name is required').max(100).openapi({ example: '王师傅' });
+const Name = z
+  .string()
+  .trim()
+  .min(1, 'a name is required')
+  .max(100)
+  .refine(isStorableText, unstorableTextMessage)
+  .openapi({ example: '王师傅' });
 
 export const RegisterBody = z
   .object({
@@ -28,6 +35,7 @@ export const RegisterBody = z
       .trim()
       .min(2, 'a plate number is required')
       .max(20)
+      .refine(isStorableText, unstorableTextMessage)
       .openapi({ description: 'Vehicle plate number', example: '粤B·12345' }),
     password: Password,
   })

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AppError, toProblem, type ProblemCode } from '../errors';
+import { unstorableTextMessage } from './text';
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECTION_ENDED', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
 
@@ -13,6 +14,18 @@ function isDatabaseUnavailable(error: unknown): boolean {
     }
     // PGlite has no error code for this: it is what a request in flight during shutdown meets.
     if (e instanceof Error && e.message === 'PGlite is closed') return true;
+  }
+  return false;
+}
+
+/**
+ * Text PostgreSQL cannot store (NUL, or a lone surrogate escaped in JSON) that a schema let
+ * through fails only at the database: it is still the client's input, so 400, not a 500.
+ */
+function isUnstorableText(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (code === '22021' || code === '22P05') return true;
   }
   return false;
 }
@@ -37,6 +50,7 @@ export function renderError(error: unknown, c: Context) {
   if (error instanceof AppError) appError = error;
   else if (error instanceof HTTPException) appError = fromHttpException(error);
   else if (isDatabaseUnavailable(error)) appError = new AppError('unavailable', 'the database is not reachable; try again shortly');
+  else if (isUnstorableText(error)) appError = new AppError('validation_failed', unstorableTextMessage);
   else {
     console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', path: c.req.path, requestId: c.get('requestId'), error: String(error), stack: (error as Error)?.stack }));
     appError = new AppError('internal', `reference ${c.get('requestId') ?? 'unknown'} when you report this`);

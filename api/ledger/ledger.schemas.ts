@@ -20,7 +20,7 @@ export const IdempotencyHeader = z.object({
     .min(8, 'Idempotency-Key needs at least 8 characters')
     .max(200)
     .openapi({
-      param: { name: 'Idempotency-Key', in: 'header' },
+      param: { name: 'idempotency-key', in: 'header' },
       description: 'Any unique string per intended operation; a retry with the same key returns the first result',
       example: '5f0c4a3e-1d2b-4c9a-8e7f-6a5b4c3d2e1f',
     }),

@@ -1,15 +1,19 @@
 import { z } from '@hono/zod-openapi';
 import { partnerKinds } from '../../db/schema/index';
+import { isStorableText, unstorableTextMessage } from '../http/text';
+
+/** Free text that the database can store. */
+const Text = (min: number, max: number) => z.string().trim().min(min).max(max).refine(isStorableText, unstorableTextMessage);
 
 export const PartnerKind = z.enum(partnerKinds).openapi({ example: 'garage' });
 
 export const CreatePartnerBody = z
   .object({
-    name: z.string().trim().min(1).max(120).openapi({ example: '顺达汽修 Shunda Garage' }),
+    name: Text(1, 120).openapi({ example: '顺达汽修 Shunda Garage' }),
     kind: PartnerKind,
-    region: z.string().trim().min(1).max(60).openapi({ example: 'Baoan' }),
-    address: z.string().trim().max(200).optional().openapi({ example: '12 Harbour Road' }),
-    contact: z.string().trim().max(60).optional().openapi({ example: '0755-1234567' }),
+    region: Text(1, 60).openapi({ example: 'Baoan' }),
+    address: Text(0, 200).optional().openapi({ example: '12 Harbour Road' }),
+    contact: Text(0, 60).optional().openapi({ example: '0755-1234567' }),
   })
   .openapi('CreatePartnerBody');
 

@@ -10,7 +10,7 @@ INSERT INTO ledger_accounts (id, kind, owner_id, bounded) VALUES
 --> statement-breakpoint
 CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'ledger history is append-only: % on % refused', TG_OP, TG_TABLE_NAME
+  RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
     USING ERRCODE = 'integrity_constraint_violation';
 END $$;
 --> statement-breakpoint

@@ -19,7 +19,7 @@ export function expectProblem(res: Answer, status: number, code?: string) {
     code: code ?? expect.any(String),
   });
   expect(res.json.type).toBe(`https://milepost.dev/problems/${res.json.code.replaceAll('_', '-')}`);
-  return res.json as { type: string; title: string; status: number; detail: string; code: string; errors?: { path: string; message: string }[] };
+  return res.json as { type: string; title: string; status: number; detail: string; instance?: string; code: string; errors?: { path: string; message: string }[] };
 }
 
 /** Text that would betray internals: a stack frame or an error's class name. */
