@@ -15,6 +15,7 @@ import type { AppEnv } from './http/env';
 import { problemResponse, renderError } from './http/errors';
 import { createRouter } from './http/openapi';
 import { ledgerRoutes } from './ledger/ledger.routes';
+import { createMarketRoutes } from './market/market.routes';
 import { partnerRoutes } from './partners/partners.routes';
 
 export interface AppDeps {
@@ -27,7 +28,7 @@ export interface AppDeps {
 
 /** Every API module, mounted under /api. */
 function apiRoutes() {
-  return createRouter().route('/', authRoutes).route('/', partnerRoutes).route('/', ledgerRoutes);
+  return createRouter().route('/', authRoutes).route('/', partnerRoutes).route('/', ledgerRoutes).route('/', createMarketRoutes());
 }
 
 export function createApp(deps: AppDeps) {

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client';
 import type { Clock } from './clock';
 import { createLedger } from './ledger/ledger';
+import { expireRedemptions } from './market/redemptions';
 
 export interface Job {
   name: string;
@@ -11,7 +12,11 @@ export interface Job {
 /** The in-process background jobs. Each is safe to run from several processes at once. */
 export function backgroundJobs(db: Db, clock: Clock): Job[] {
   const ledger = createLedger(db, clock, { batching: false });
-  return [{ name: 'ledger.expire-holds', everyMs: 30_000, run: () => ledger.expireHolds() }];
+  return [
+    // Vouchers first, so their stock comes back; the ledger's sweep catches any other hold.
+    { name: 'market.expire-vouchers', everyMs: 30_000, run: () => expireRedemptions(db, clock) },
+    { name: 'ledger.expire-holds', everyMs: 30_000, run: () => ledger.expireHolds() },
+  ];
 }
 
 /** Runs each job on its interval, never overlapping itself; a failure is logged and retried next time. */

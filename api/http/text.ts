@@ -10,3 +10,8 @@ export function isStorableText(value: string): boolean {
 }
 
 export const unstorableTextMessage = 'text may not contain NUL (\\u0000) characters or unpaired surrogates';
+
+/** A string schema that also refuses unstorable text. */
+export function storableText<T extends import('@hono/zod-openapi').z.ZodString>(schema: T) {
+  return schema.refine(isStorableText, unstorableTextMessage);
+}

@@ -107,6 +107,8 @@ interface Cursor {
   at: string;
   transferId: string;
   leg: number;
+  /** Set for bounded accounts, whose lines are ordered by their sequence number. */
+  seq?: number;
 }
 
 export function encodeCursor(c: Cursor): string {
@@ -117,7 +119,7 @@ export function decodeCursor(raw: string | undefined): Cursor | null {
   if (!raw) return null;
   try {
     const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.at !== 'string' || Number.isNaN(Date.parse(c.at)) || typeof c.transferId !== 'string' || !/^[0-9a-f-]{36}$/i.test(c.transferId) || !Number.isInteger(c.leg)) {
+    if (typeof c.at !== 'string' || Number.isNaN(Date.parse(c.at)) || typeof c.transferId !== 'string' || !/^[0-9a-f-]{36}$/i.test(c.transferId) || !Number.isInteger(c.leg) || (c.seq !== undefined && !Number.isSafeInteger(c.seq))) {
       throw new Error('shape');
     }
     return c;
@@ -133,22 +135,32 @@ export function decodeCursor(raw: string | undefined): Cursor | null {
 export async function statement(db: Db, accountId: string, options: { cursor?: string; limit?: number } = {}) {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
   const cursor = decodeCursor(options.cursor);
-  const after = cursor
-    ? sql`and (p.created_at, p.transfer_id, p.leg) < (${cursor.at}::timestamptz, ${cursor.transferId}::uuid, ${cursor.leg}::smallint)`
-    : sql``;
+  const account = await queryOne<{ bounded: boolean }>(db, sql`select bounded from ledger_accounts where id = ${accountId}`);
+  if (!account) throw new AppError('account_not_found', `no ledger account ${accountId}`);
+  // Wallet lines carry their position (assigned under the wallet's lock) and balance; a
+  // programme account's lines are ordered by time and summed on the fly.
+  const order = account.bounded
+    ? sql`order by p.seq desc`
+    : sql`order by p.created_at desc, p.transfer_id desc, p.leg desc`;
+  const after = !cursor
+    ? sql``
+    : account.bounded
+      ? sql`and p.seq < ${cursor.seq ?? 0}`
+      : sql`and (p.created_at, p.transfer_id, p.leg) < (${cursor.at}::timestamptz, ${cursor.transferId}::uuid, ${cursor.leg}::smallint)`;
   const rows = await queryRows<Record<string, unknown>>(
     db,
-    sql`select p.transfer_id, p.leg, t.type, t.code, t.reason, t.ref_type, t.ref_id, p.amount, p.pending, p.created_at,
-               case when a.bounded then p.balance_after
-                    when not p.pending then (select sum(q.amount) from ledger_postings q
-                                               where q.account_id = p.account_id and not q.pending
-                                                 and (q.created_at, q.transfer_id, q.leg) <= (p.created_at, p.transfer_id, p.leg))
-               end as balance_after
+    sql`select p.transfer_id, p.leg, p.seq, t.type, t.code, t.reason, t.ref_type, t.ref_id, p.amount, p.pending, p.created_at,
+               ${
+                 account.bounded
+                   ? sql`p.balance_after`
+                   : sql`case when not p.pending then (select sum(q.amount) from ledger_postings q
+                                                        where q.account_id = p.account_id and not q.pending
+                                                          and (q.created_at, q.transfer_id, q.leg) <= (p.created_at, p.transfer_id, p.leg)) end`
+               } as balance_after
           from ledger_postings p
           join ledger_transfers t on t.id = p.transfer_id
-          join ledger_accounts a on a.id = p.account_id
          where p.account_id = ${accountId} ${after}
-         order by p.created_at desc, p.transfer_id desc, p.leg desc
+         ${order}
          limit ${limit + 1}`,
   );
   const page = rows.slice(0, limit);
@@ -165,8 +177,12 @@ export async function statement(db: Db, accountId: string, options: { cursor?: s
     balanceAfter: r.balance_after === null || r.balance_after === undefined ? null : dec(r.balance_after),
     createdAt: iso(r.created_at),
   }));
+  const lastRow = page[page.length - 1];
   const last = lines[lines.length - 1];
-  const nextCursor = rows.length > limit && last ? encodeCursor({ at: last.createdAt, transferId: last.transferId, leg: last.leg }) : null;
+  const nextCursor =
+    rows.length > limit && last && lastRow
+      ? encodeCursor({ at: last.createdAt, transferId: last.transferId, leg: last.leg, ...(account.bounded ? { seq: Number(lastRow.seq) } : {}) })
+      : null;
   return { lines, nextCursor };
 }
 
@@ -276,12 +292,13 @@ export async function verify(db: Db, now: Date): Promise<{ ok: boolean; checks: 
                         where not exists (select 1 from ledger_transfers r where r.pending_id = t.id)
                         group by p.account_id) h
               on h.account_id = a.id
-            left join (select account_id, sum(amount) as net from ledger_postings where pending group by account_id) n
+            left join (select account_id, sum(amount) as net, count(*) as lines from ledger_postings group by account_id) n
               on n.account_id = a.id
            where a.bounded and (a.posted <> coalesce(s.posted, 0)
                              or a.debits_pending <> coalesce(h.debits, 0)
                              or a.credits_pending <> coalesce(h.credits, 0)
-                             or coalesce(n.net, 0) <> coalesce(h.credits, 0) - coalesce(h.debits, 0))
+                             or a.entries <> coalesce(n.lines, 0)
+                             or coalesce(n.net, 0) - coalesce(s.posted, 0) <> coalesce(h.credits, 0) - coalesce(h.debits, 0))
            limit 10`,
     ],
     [

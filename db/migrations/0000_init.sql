@@ -58,6 +58,7 @@ CREATE TABLE "ledger_accounts" (
 	"posted" numeric(20,2) DEFAULT 0 NOT NULL,
 	"debits_pending" numeric(20,2) DEFAULT 0 NOT NULL,
 	"credits_pending" numeric(20,2) DEFAULT 0 NOT NULL,
+	"entries" bigint DEFAULT 0 NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "ledger_accounts_no_overdraft" CHECK (not "ledger_accounts"."bounded" or "ledger_accounts"."posted" - "ledger_accounts"."debits_pending" >= 0),
 	CONSTRAINT "ledger_accounts_pending_nonneg" CHECK ("ledger_accounts"."debits_pending" >= 0 and "ledger_accounts"."credits_pending" >= 0),
@@ -84,6 +85,7 @@ CREATE TABLE "ledger_postings" (
 	"amount" numeric(20,2) NOT NULL,
 	"pending" boolean NOT NULL,
 	"balance_after" numeric(20,2),
+	"seq" bigint,
 	"created_at" timestamp with time zone NOT NULL,
 	CONSTRAINT "ledger_postings_transfer_id_leg_pk" PRIMARY KEY("transfer_id","leg"),
 	CONSTRAINT "ledger_postings_nonzero" CHECK ("ledger_postings"."amount" <> 0)
@@ -107,6 +109,68 @@ CREATE TABLE "ledger_transfers" (
 	CONSTRAINT "ledger_transfers_expiry_only_on_holds" CHECK ("ledger_transfers"."type" = 'pending' or "ledger_transfers"."expires_at" is null)
 );
 --> statement-breakpoint
+CREATE TABLE "offers" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"partner_id" uuid NOT NULL,
+	"category" text NOT NULL,
+	"title" text NOT NULL,
+	"description" text DEFAULT '' NOT NULL,
+	"face_value" text NOT NULL,
+	"price" numeric(20,2) NOT NULL,
+	"stock_total" integer NOT NULL,
+	"stock_left" integer NOT NULL,
+	"per_driver_limit" integer NOT NULL,
+	"limit_period" text DEFAULT 'month' NOT NULL,
+	"valid_from" timestamp with time zone,
+	"valid_to" timestamp with time zone,
+	"min_grade" text,
+	"status" text DEFAULT 'pending_approval' NOT NULL,
+	"created_by" uuid,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "offers_price_positive" CHECK ("offers"."price" > 0),
+	CONSTRAINT "offers_stock_range" CHECK ("offers"."stock_left" >= 0 and "offers"."stock_left" <= "offers"."stock_total"),
+	CONSTRAINT "offers_limit_positive" CHECK ("offers"."per_driver_limit" >= 1),
+	CONSTRAINT "offers_window" CHECK ("offers"."valid_from" is null or "offers"."valid_to" is null or "offers"."valid_from" < "offers"."valid_to")
+);
+--> statement-breakpoint
+CREATE TABLE "redemptions" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"offer_id" uuid NOT NULL,
+	"driver_id" uuid NOT NULL,
+	"partner_id" uuid NOT NULL,
+	"hold_id" uuid NOT NULL,
+	"code" text NOT NULL,
+	"price" numeric(20,2) NOT NULL,
+	"captured" numeric(20,2),
+	"status" text DEFAULT 'held' NOT NULL,
+	"request_key" text NOT NULL,
+	"request_hash" text NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"resolved_at" timestamp with time zone,
+	"resolved_by" uuid,
+	"settlement_id" uuid,
+	CONSTRAINT "redemptions_hold_id_unique" UNIQUE("hold_id"),
+	CONSTRAINT "redemptions_code_unique" UNIQUE("code"),
+	CONSTRAINT "redemptions_request_key_unique" UNIQUE("request_key"),
+	CONSTRAINT "redemptions_captured" CHECK ("redemptions"."captured" is null or ("redemptions"."captured" > 0 and "redemptions"."captured" <= "redemptions"."price"))
+);
+--> statement-breakpoint
+CREATE TABLE "settlements" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"partner_id" uuid NOT NULL,
+	"period_from" timestamp with time zone NOT NULL,
+	"period_to" timestamp with time zone NOT NULL,
+	"amount" numeric(20,2) NOT NULL,
+	"redemptions" integer NOT NULL,
+	"transfer_id" uuid,
+	"request_key" text NOT NULL,
+	"created_by" uuid,
+	"created_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "settlements_request_key_unique" UNIQUE("request_key")
+);
+--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "users" ADD CONSTRAINT "users_partner_id_partners_id_fk" FOREIGN KEY ("partner_id") REFERENCES "public"."partners"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_actor_id_users_id_fk" FOREIGN KEY ("actor_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -115,6 +179,14 @@ ALTER TABLE "ledger_postings" ADD CONSTRAINT "ledger_postings_transfer_id_ledger
 ALTER TABLE "ledger_postings" ADD CONSTRAINT "ledger_postings_account_id_ledger_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."ledger_accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "ledger_transfers" ADD CONSTRAINT "ledger_transfers_pending_id_ledger_transfers_id_fk" FOREIGN KEY ("pending_id") REFERENCES "public"."ledger_transfers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "ledger_transfers" ADD CONSTRAINT "ledger_transfers_reverses_id_ledger_transfers_id_fk" FOREIGN KEY ("reverses_id") REFERENCES "public"."ledger_transfers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "offers" ADD CONSTRAINT "offers_partner_id_partners_id_fk" FOREIGN KEY ("partner_id") REFERENCES "public"."partners"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "offers" ADD CONSTRAINT "offers_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "redemptions" ADD CONSTRAINT "redemptions_offer_id_offers_id_fk" FOREIGN KEY ("offer_id") REFERENCES "public"."offers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "redemptions" ADD CONSTRAINT "redemptions_driver_id_users_id_fk" FOREIGN KEY ("driver_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "redemptions" ADD CONSTRAINT "redemptions_partner_id_partners_id_fk" FOREIGN KEY ("partner_id") REFERENCES "public"."partners"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "redemptions" ADD CONSTRAINT "redemptions_resolved_by_users_id_fk" FOREIGN KEY ("resolved_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "settlements" ADD CONSTRAINT "settlements_partner_id_partners_id_fk" FOREIGN KEY ("partner_id") REFERENCES "public"."partners"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "settlements" ADD CONSTRAINT "settlements_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "partners_region_idx" ON "partners" USING btree ("region");--> statement-breakpoint
 CREATE INDEX "sessions_user_idx" ON "sessions" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "sessions_expires_idx" ON "sessions" USING btree ("expires_at");--> statement-breakpoint
@@ -125,7 +197,15 @@ CREATE UNIQUE INDEX "ledger_accounts_singleton_uq" ON "ledger_accounts" USING bt
 CREATE INDEX "ledger_open_holds_expiry_idx" ON "ledger_open_holds" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "ledger_open_holds_account_idx" ON "ledger_open_holds" USING btree ("debit_account_id","expires_at");--> statement-breakpoint
 CREATE INDEX "ledger_postings_account_idx" ON "ledger_postings" USING btree ("account_id","created_at","transfer_id","leg");--> statement-breakpoint
+CREATE UNIQUE INDEX "ledger_postings_account_seq_uq" ON "ledger_postings" USING btree ("account_id","seq");--> statement-breakpoint
 CREATE UNIQUE INDEX "ledger_transfers_pending_uq" ON "ledger_transfers" USING btree ("pending_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "ledger_transfers_reverses_uq" ON "ledger_transfers" USING btree ("reverses_id");--> statement-breakpoint
 CREATE INDEX "ledger_transfers_created_idx" ON "ledger_transfers" USING btree ("created_at","id");--> statement-breakpoint
-CREATE INDEX "ledger_transfers_ref_idx" ON "ledger_transfers" USING btree ("ref_type","ref_id");
+CREATE INDEX "ledger_transfers_ref_idx" ON "ledger_transfers" USING btree ("ref_type","ref_id");--> statement-breakpoint
+CREATE INDEX "offers_catalog_idx" ON "offers" USING btree ("status","category","price");--> statement-breakpoint
+CREATE INDEX "offers_partner_idx" ON "offers" USING btree ("partner_id","status");--> statement-breakpoint
+CREATE INDEX "redemptions_driver_idx" ON "redemptions" USING btree ("driver_id","created_at");--> statement-breakpoint
+CREATE INDEX "redemptions_driver_offer_idx" ON "redemptions" USING btree ("driver_id","offer_id","created_at");--> statement-breakpoint
+CREATE INDEX "redemptions_partner_idx" ON "redemptions" USING btree ("partner_id","status","resolved_at");--> statement-breakpoint
+CREATE INDEX "redemptions_expiry_idx" ON "redemptions" USING btree ("expires_at") WHERE "redemptions"."status" = 'held';--> statement-breakpoint
+CREATE UNIQUE INDEX "settlements_partner_period_uq" ON "settlements" USING btree ("partner_id","period_from","period_to");

@@ -109,9 +109,11 @@ DECLARE
   c_bounded boolean;
   d_after numeric;
   c_after numeric;
+  d_seq bigint;
+  c_seq bigint;
 BEGIN
-  IF v_amount IS NULL OR v_amount <= 0 OR v_amount <> round(v_amount, 2) THEN
-    RETURN ledger_fail('invalid_amount', 'amount must be positive with at most 2 decimal places');
+  IF v_amount IS NULL OR v_amount <= 0 OR v_amount <> round(v_amount, 2) OR v_amount >= 1e18 THEN
+    RETURN ledger_fail('invalid_amount', 'amount must be positive, below 10^18, with at most 2 decimal places');
   END IF;
   IF v_debit = v_credit THEN
     RETURN ledger_fail('same_account', 'debit and credit accounts must differ');
@@ -131,11 +133,11 @@ BEGIN
 
   IF d_bounded THEN
     IF is_hold THEN
-      UPDATE ledger_accounts SET debits_pending = debits_pending + v_amount
-       WHERE id = v_debit AND posted - debits_pending >= v_amount RETURNING posted INTO d_after;
+      UPDATE ledger_accounts SET debits_pending = debits_pending + v_amount, entries = entries + 1
+       WHERE id = v_debit AND posted - debits_pending >= v_amount RETURNING posted, entries INTO d_after, d_seq;
     ELSE
-      UPDATE ledger_accounts SET posted = posted - v_amount
-       WHERE id = v_debit AND posted - debits_pending >= v_amount RETURNING posted INTO d_after;
+      UPDATE ledger_accounts SET posted = posted - v_amount, entries = entries + 1
+       WHERE id = v_debit AND posted - debits_pending >= v_amount RETURNING posted, entries INTO d_after, d_seq;
     END IF;
     IF NOT FOUND THEN
       RETURN ledger_fail('insufficient_funds', 'the account has less than ' || v_amount || ' available');
@@ -143,9 +145,11 @@ BEGIN
   END IF;
   IF c_bounded THEN
     IF is_hold THEN
-      UPDATE ledger_accounts SET credits_pending = credits_pending + v_amount WHERE id = v_credit;
+      UPDATE ledger_accounts SET credits_pending = credits_pending + v_amount, entries = entries + 1
+       WHERE id = v_credit RETURNING entries INTO c_seq;
     ELSE
-      UPDATE ledger_accounts SET posted = posted + v_amount WHERE id = v_credit RETURNING posted INTO c_after;
+      UPDATE ledger_accounts SET posted = posted + v_amount, entries = entries + 1
+       WHERE id = v_credit RETURNING posted, entries INTO c_after, c_seq;
     END IF;
   END IF;
 
@@ -156,11 +160,11 @@ BEGIN
             (op->>'actorId')::uuid, op->>'refType', op->>'refId', CASE WHEN is_hold THEN v_expires END, now_ts)
     RETURNING id
   )
-  INSERT INTO ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, created_at)
-  SELECT t.id, l.leg, l.account_id, l.amount, is_hold, l.balance_after, now_ts
-    FROM t, (VALUES (0::smallint, v_debit, -v_amount, CASE WHEN NOT is_hold THEN d_after END),
-                    (1::smallint, v_credit, v_amount, CASE WHEN NOT is_hold THEN c_after END))
-         AS l(leg, account_id, amount, balance_after);
+  INSERT INTO ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, seq, created_at)
+  SELECT t.id, l.leg, l.account_id, l.amount, is_hold, l.balance_after, l.seq, now_ts
+    FROM t, (VALUES (0::smallint, v_debit, -v_amount, CASE WHEN NOT is_hold THEN d_after END, d_seq),
+                    (1::smallint, v_credit, v_amount, CASE WHEN NOT is_hold THEN c_after END, c_seq))
+         AS l(leg, account_id, amount, balance_after, seq);
   IF is_hold THEN
     INSERT INTO ledger_open_holds (hold_id, debit_account_id, expires_at) VALUES (v_id, v_debit, v_expires);
   END IF;
@@ -184,6 +188,9 @@ DECLARE
   v_capture numeric;
   d_after numeric;
   c_after numeric;
+  d_seq bigint;
+  c_seq bigint;
+  n_legs integer := CASE WHEN is_post THEN 2 ELSE 1 END;
   resolved_as text;
 BEGIN
   SELECT t.id, t.amount, t.code, t.expires_at INTO h FROM ledger_transfers t WHERE t.id = v_hold AND t.type = 'pending';
@@ -222,27 +229,30 @@ BEGIN
   SELECT bounded INTO c_bounded FROM ledger_accounts WHERE id = v_credit;
   PERFORM 1 FROM ledger_accounts WHERE id IN (v_debit, v_credit) AND bounded ORDER BY id FOR NO KEY UPDATE;
 
+  -- Each bounded side gets one line releasing the hold and, for a post, one capturing it.
   IF d_bounded THEN
     UPDATE ledger_accounts
        SET debits_pending = debits_pending - h.amount,
-           posted = posted - CASE WHEN is_post THEN v_capture ELSE 0 END
-     WHERE id = v_debit RETURNING posted INTO d_after;
+           posted = posted - CASE WHEN is_post THEN v_capture ELSE 0 END,
+           entries = entries + n_legs
+     WHERE id = v_debit RETURNING posted, entries INTO d_after, d_seq;
   END IF;
   IF c_bounded THEN
     UPDATE ledger_accounts
        SET credits_pending = credits_pending - h.amount,
-           posted = posted + CASE WHEN is_post THEN v_capture ELSE 0 END
-     WHERE id = v_credit RETURNING posted INTO c_after;
+           posted = posted + CASE WHEN is_post THEN v_capture ELSE 0 END,
+           entries = entries + n_legs
+     WHERE id = v_credit RETURNING posted, entries INTO c_after, c_seq;
   END IF;
 
-  INSERT INTO ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, created_at) VALUES
-    (v_id, 0, v_debit, h.amount, true, NULL, now_ts),
-    (v_id, 1, v_credit, -h.amount, true, NULL, now_ts);
-  IF is_post THEN
-    INSERT INTO ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, created_at) VALUES
-      (v_id, 2, v_debit, -v_capture, false, d_after, now_ts),
-      (v_id, 3, v_credit, v_capture, false, c_after, now_ts);
-  END IF;
+  INSERT INTO ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, seq, created_at)
+  SELECT v_id, l.leg, l.account_id, l.amount, l.pending, l.balance_after, l.seq, now_ts
+    FROM (VALUES (0::smallint, v_debit, h.amount, true, NULL::numeric, d_seq - n_legs + 1),
+                 (1::smallint, v_credit, -h.amount, true, NULL::numeric, c_seq - n_legs + 1),
+                 (2::smallint, v_debit, -v_capture, false, d_after, d_seq),
+                 (3::smallint, v_credit, v_capture, false, c_after, c_seq))
+         AS l(leg, account_id, amount, pending, balance_after, seq)
+   WHERE l.leg < 2 OR is_post;
   DELETE FROM ledger_open_holds WHERE hold_id = v_hold;
 
   RETURN jsonb_build_object('ok', true, 'transferId', v_id, 'holdId', v_hold,
@@ -287,12 +297,12 @@ BEGIN
   END IF;
 
   -- All legs in one statement: the balance trigger checks each INSERT statement as a whole.
-  UPDATE ledger_accounts a SET posted = a.posted - p.amount
+  UPDATE ledger_accounts a SET posted = a.posted - p.amount, entries = a.entries + 1
     FROM ledger_postings p
    WHERE p.transfer_id = v_orig AND NOT p.pending AND p.account_id = a.id AND a.bounded;
-  INSERT INTO ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, created_at)
+  INSERT INTO ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, seq, created_at)
   SELECT v_id, (row_number() OVER (ORDER BY p.leg) - 1)::smallint, p.account_id, -p.amount, false,
-         CASE WHEN a.bounded THEN a.posted END, now_ts
+         CASE WHEN a.bounded THEN a.posted END, CASE WHEN a.bounded THEN a.entries END, now_ts
     FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id
    WHERE p.transfer_id = v_orig AND NOT p.pending;
   RETURN jsonb_build_object('ok', true, 'transferId', v_id, 'type', 'posted', 'reverses', v_orig,
@@ -344,7 +354,10 @@ BEGIN
   PERFORM 1 FROM ledger_accounts a
    WHERE a.bounded AND a.id IN (
      SELECT (x->>'debit')::uuid FROM jsonb_array_elements(ops) x WHERE x ? 'debit'
-     UNION SELECT (x->>'credit')::uuid FROM jsonb_array_elements(ops) x WHERE x ? 'credit')
+     UNION SELECT (x->>'credit')::uuid FROM jsonb_array_elements(ops) x WHERE x ? 'credit'
+     UNION SELECT p.account_id FROM jsonb_array_elements(ops) x
+             JOIN ledger_postings p ON p.transfer_id = (x->>'holdId')::uuid
+            WHERE x ? 'holdId')
    ORDER BY a.id FOR NO KEY UPDATE;
   FOR o IN SELECT value FROM jsonb_array_elements(ops) LOOP
     RETURN NEXT ledger_apply(o, now_ts);
@@ -355,16 +368,22 @@ END $$;
 -- server processes run it at once without doing the same work twice.
 CREATE FUNCTION ledger_expire_holds(now_ts timestamptz, max_count integer) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
-  h record;
+  claimed uuid[];
+  h uuid;
   res jsonb;
   n integer := 0;
 BEGIN
-  FOR h IN
+  SELECT coalesce(array_agg(hold_id), '{}') INTO claimed FROM (
     SELECT hold_id FROM ledger_open_holds WHERE expires_at <= now_ts
-     ORDER BY expires_at LIMIT max_count FOR UPDATE SKIP LOCKED
-  LOOP
-    res := ledger_apply(jsonb_build_object('op', 'void', 'key', 'hold-expiry:' || h.hold_id, 'hash', 'hold-expiry',
-      'holdId', h.hold_id, 'code', 'hold_expired', 'reason', 'hold expired'), now_ts);
+     ORDER BY expires_at LIMIT max_count FOR UPDATE SKIP LOCKED) due;
+  -- Then every bounded account those holds touch, in id order, before voiding any of them:
+  -- two sweeps (or a sweep and a transfer) then never take two wallets in opposite orders.
+  PERFORM 1 FROM ledger_accounts a
+   WHERE a.bounded AND a.id IN (SELECT p.account_id FROM ledger_postings p WHERE p.transfer_id = ANY (claimed))
+   ORDER BY a.id FOR NO KEY UPDATE;
+  FOREACH h IN ARRAY claimed LOOP
+    res := ledger_apply(jsonb_build_object('op', 'void', 'key', 'hold-expiry:' || h, 'hash', 'hold-expiry',
+      'holdId', h, 'code', 'hold_expired', 'reason', 'hold expired'), now_ts);
     IF (res->>'ok')::boolean THEN n := n + 1; END IF;
   END LOOP;
   RETURN n;

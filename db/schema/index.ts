@@ -2,3 +2,4 @@ export * from './partners';
 export * from './auth';
 export * from './audit';
 export * from './ledger';
+export * from './market';

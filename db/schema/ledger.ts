@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  bigint,
   boolean,
   check,
   index,
@@ -39,6 +40,8 @@ export const ledgerAccounts = pgTable(
     posted: points('posted').notNull().default(sql`0`),
     debitsPending: points('debits_pending').notNull().default(sql`0`),
     creditsPending: points('credits_pending').notNull().default(sql`0`),
+    /** Lines written to this account so far (bounded accounts): the next line's `seq`. */
+    entries: bigint('entries', { mode: 'number' }).notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -110,11 +113,17 @@ export const ledgerPostings = pgTable(
     pending: boolean('pending').notNull(),
     /** Posted balance of a bounded account after this leg (null for unbounded accounts). */
     balanceAfter: points('balance_after'),
+    /**
+     * Position of this line in a bounded account's history, assigned under the account's row
+     * lock: statements sort by it, so they follow commit order even across connections.
+     */
+    seq: bigint('seq', { mode: 'number' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.transferId, t.leg] }),
     index('ledger_postings_account_idx').on(t.accountId, t.createdAt, t.transferId, t.leg),
+    uniqueIndex('ledger_postings_account_seq_uq').on(t.accountId, t.seq),
     check('ledger_postings_nonzero', sql`${t.amount} <> 0`),
   ],
 );

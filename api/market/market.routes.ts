@@ -1,0 +1,443 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { stringify } from 'csv-stringify/sync';
+import Decimal from 'decimal.js';
+import { currentUser, requireRole } from '../auth/middleware';
+import { AppError } from '../errors';
+import type { SessionUser } from '../http/env';
+import { createRouter, jsonBody, jsonContent, problems, signedIn } from '../http/openapi';
+import { balance } from '../ledger/reads';
+import { IdempotencyHeader } from '../ledger/ledger.schemas';
+import { walletOf } from '../ledger/accounts';
+import { currentGrade, meetsGrade, priceFor } from '../rating/benefits';
+import type { Db } from '../../db/client';
+import type { Grade } from '../../db/schema/index';
+import {
+  CatalogQuery,
+  ConfirmBody,
+  CreateOfferBody,
+  Honour,
+  IdParam,
+  Offer,
+  OfferPage,
+  PartnerStatement,
+  RedeemBody,
+  Redemption,
+  Settlement,
+  SettlementBody,
+  StatementQuery,
+  UpdateOfferBody,
+} from './market.schemas';
+import { approveOffer, CatalogCache, createOffer, filterAndSort, findOffer, isOpen, offersWithStatus, updateOffer, type CatalogOffer } from './offers';
+import {
+  cancelRedemption,
+  confirmVoucher,
+  lookupVoucher,
+  myRedemptions,
+  partnerStatement,
+  redeem,
+  redemptionDetails,
+  rejectVoucher,
+  settle,
+  type HonourView,
+  type RedemptionRow,
+} from './redemptions';
+import { formatCode, voucherQr } from './voucher';
+
+const points = (d: Decimal) => d.toFixed(2);
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+interface Viewer {
+  grade: Grade | null;
+  available: Decimal | null;
+}
+
+async function viewerOf(db: Db, user: SessionUser | null): Promise<Viewer> {
+  if (!user || user.role !== 'driver') return { grade: null, available: null };
+  const wallet = await walletOf(db, user.id);
+  const [grade, b] = await Promise.all([currentGrade(db, user.id), wallet ? balance(db, wallet) : null]);
+  return { grade, available: b?.available ?? null };
+}
+
+function offerJson(o: CatalogOffer, viewer: Viewer): z.infer<typeof Offer> {
+  const yourPrice = priceFor(o.price, viewer.grade);
+  return {
+    id: o.id,
+    partner: { id: o.partnerId, name: o.partnerName, kind: o.partnerKind, region: o.partnerRegion },
+    category: o.category,
+    title: o.title,
+    description: o.description,
+    faceValue: o.faceValue,
+    price: points(o.price),
+    yourPrice: points(yourPrice),
+    qualifies: meetsGrade(viewer.grade, o.minGrade),
+    affordable: viewer.available ? viewer.available.greaterThanOrEqualTo(yourPrice) : null,
+    stockTotal: o.stockTotal,
+    stockLeft: o.stockLeft,
+    perDriverLimit: o.perDriverLimit,
+    limitPeriod: o.limitPeriod,
+    validFrom: iso(o.validFrom),
+    validTo: iso(o.validTo),
+    minGrade: o.minGrade,
+    status: o.status,
+    createdAt: o.createdAt.toISOString(),
+  };
+}
+
+function redemptionJson(
+  r: RedemptionRow,
+  extra: { offerTitle: string; faceValue: string; partnerName: string; partnerAddress: string | null },
+  qr?: string,
+  replayed?: boolean,
+): z.infer<typeof Redemption> {
+  return {
+    id: r.id,
+    offerId: r.offerId,
+    offerTitle: extra.offerTitle,
+    faceValue: extra.faceValue,
+    partner: { id: r.partnerId, name: extra.partnerName, address: extra.partnerAddress },
+    code: formatCode(r.code),
+    ...(qr ? { qr } : {}),
+    price: points(r.price),
+    captured: r.captured ? points(r.captured) : null,
+    status: r.status,
+    expiresAt: r.expiresAt.toISOString(),
+    createdAt: r.createdAt.toISOString(),
+    resolvedAt: iso(r.resolvedAt),
+    ...(replayed !== undefined ? { replayed } : {}),
+  };
+}
+
+function honourJson(h: HonourView): z.infer<typeof Honour> {
+  const r = h.redemption;
+  return {
+    id: r.id,
+    status: r.status,
+    code: formatCode(r.code),
+    offerTitle: h.offerTitle,
+    faceValue: h.faceValue,
+    driverName: h.driverName,
+    plateNumber: h.plateNumber,
+    captured: r.captured ? points(r.captured) : null,
+    price: points(r.price),
+  };
+}
+
+/** Cursor over the sorted catalog: the id of the last item served. */
+function pageOf<T extends { id: string }>(list: T[], cursor: string | undefined, limit: number) {
+  let start = 0;
+  if (cursor) {
+    const id = Buffer.from(cursor, 'base64url').toString('utf8');
+    const at = list.findIndex((o) => o.id === id);
+    if (at < 0) throw new AppError('validation_failed', 'cursor is not one this API returned (or the offer left the catalog)', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
+    start = at + 1;
+  }
+  const items = list.slice(start, start + limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: start + limit < list.length && last ? Buffer.from(last.id).toString('base64url') : null };
+}
+
+const CSV_FORMULA = /^[=+\-@\t\r]/;
+/** Spreadsheet programs run cells starting with = + - @ as formulas; quote them out. */
+const csvCell = (v: string) => (CSV_FORMULA.test(v) ? `'${v}` : v);
+
+const catalogRoute = createRoute({
+  method: 'get',
+  path: '/offers',
+  tags: ['catalog'],
+  summary: 'Browse offers',
+  description:
+    'Active offers by default, with the caller’s price after their grade discount and whether their grade qualifies. ' +
+    'Committee members (any partner) and partner staff (their own) may list other statuses, e.g. the approval queue.',
+  security: signedIn,
+  middleware: requireRole(),
+  request: { query: CatalogQuery },
+  responses: { 200: jsonContent(OfferPage, 'One page of offers'), ...problems(401, 403) },
+});
+
+const offerRoute = createRoute({
+  method: 'get',
+  path: '/offers/{id}',
+  tags: ['catalog'],
+  summary: 'One offer',
+  security: signedIn,
+  middleware: requireRole(),
+  request: { params: IdParam },
+  responses: { 200: jsonContent(Offer, 'The offer'), ...problems(401, 403, 404) },
+});
+
+const createOfferRoute = createRoute({
+  method: 'post',
+  path: '/offers',
+  tags: ['catalog'],
+  summary: 'Propose an offer (partner staff) or add one (committee); it awaits approval',
+  security: signedIn,
+  middleware: requireRole('partner_staff', 'committee'),
+  request: { body: jsonBody(CreateOfferBody) },
+  responses: { 201: jsonContent(Offer, 'The new offer'), ...problems(401, 403, 404) },
+});
+
+const updateOfferRoute = createRoute({
+  method: 'patch',
+  path: '/offers/{id}',
+  tags: ['catalog'],
+  summary: 'Change an offer: details, stock, pause/resume, retire',
+  security: signedIn,
+  middleware: requireRole('partner_staff', 'committee'),
+  request: { params: IdParam, body: jsonBody(UpdateOfferBody) },
+  responses: { 200: jsonContent(Offer, 'The offer after the change'), ...problems(401, 403, 404, 409, 422) },
+});
+
+const approveOfferRoute = createRoute({
+  method: 'post',
+  path: '/offers/{id}/approve',
+  tags: ['catalog'],
+  summary: 'Approve an offer pending approval (committee)',
+  security: signedIn,
+  middleware: requireRole('committee'),
+  request: { params: IdParam },
+  responses: { 200: jsonContent(Offer, 'The approved, now active, offer'), ...problems(401, 403, 404, 409) },
+});
+
+const redeemRoute = createRoute({
+  method: 'post',
+  path: '/redemptions',
+  tags: ['redemption'],
+  summary: 'Redeem points for a voucher',
+  description:
+    'Holds the points and issues a voucher code with a QR image, valid for 30 days. Refusals each have their own problem ' +
+    'type: offer-not-active, out-of-stock, insufficient-funds, grade-too-low, limit-reached. A retry with the same ' +
+    'Idempotency-Key returns the same voucher.',
+  security: signedIn,
+  middleware: requireRole('driver'),
+  request: { headers: IdempotencyHeader, body: jsonBody(RedeemBody) },
+  responses: { 201: jsonContent(Redemption, 'The voucher'), ...problems(401, 403, 404, 409, 422) },
+});
+
+const myRedemptionsRoute = createRoute({
+  method: 'get',
+  path: '/me/redemptions',
+  tags: ['redemption'],
+  summary: 'My vouchers, newest first',
+  security: signedIn,
+  middleware: requireRole('driver'),
+  responses: { 200: jsonContent(z.object({ items: z.array(Redemption) }), 'My redemptions'), ...problems(401, 403) },
+});
+
+const myRedemptionRoute = createRoute({
+  method: 'get',
+  path: '/me/redemptions/{id}',
+  tags: ['redemption'],
+  summary: 'One of my vouchers, with its QR image',
+  security: signedIn,
+  middleware: requireRole('driver'),
+  request: { params: IdParam },
+  responses: { 200: jsonContent(Redemption, 'The voucher'), ...problems(401, 403, 404) },
+});
+
+const cancelRoute = createRoute({
+  method: 'post',
+  path: '/redemptions/{id}/cancel',
+  tags: ['redemption'],
+  summary: 'Cancel an unused voucher: points released, stock restored',
+  security: signedIn,
+  middleware: requireRole('driver'),
+  request: { params: IdParam },
+  responses: { 200: jsonContent(z.object({ id: z.string().uuid(), status: z.literal('cancelled') }), 'Cancelled'), ...problems(401, 403, 404, 409) },
+});
+
+const lookupRoute = createRoute({
+  method: 'get',
+  path: '/partner/redemptions/lookup',
+  tags: ['partner desk'],
+  summary: 'Check a voucher code before honouring it (changes nothing)',
+  security: signedIn,
+  middleware: requireRole('partner_staff'),
+  request: { query: z.object({ code: z.string().max(40) }) },
+  responses: { 200: jsonContent(Honour, 'What to honour'), ...problems(401, 403, 404, 409, 422) },
+});
+
+const confirmRoute = createRoute({
+  method: 'post',
+  path: '/partner/redemptions/confirm',
+  tags: ['partner desk'],
+  summary: 'Honour a voucher by its code',
+  security: signedIn,
+  middleware: requireRole('partner_staff'),
+  request: { body: jsonBody(ConfirmBody) },
+  responses: { 200: jsonContent(Honour, 'Confirmed'), ...problems(401, 403, 404, 409, 422) },
+});
+
+const rejectRoute = createRoute({
+  method: 'post',
+  path: '/partner/redemptions/{id}/reject',
+  tags: ['partner desk'],
+  summary: 'Refuse a voucher: the points go back to the driver',
+  security: signedIn,
+  middleware: requireRole('partner_staff'),
+  request: { params: IdParam, body: jsonBody(z.object({ reason: z.string().trim().min(3).max(300) }).openapi('RejectBody')) },
+  responses: { 200: jsonContent(z.object({ id: z.string().uuid(), status: z.literal('rejected') }), 'Rejected'), ...problems(401, 403, 404, 409, 422) },
+});
+
+const statementRoute = createRoute({
+  method: 'get',
+  path: '/partner/statement',
+  tags: ['partner desk'],
+  summary: 'Confirmed redemptions in a period, as JSON or CSV',
+  description: 'Defaults to the current month. `format=csv` (or `Accept: text/csv`) downloads a spreadsheet.',
+  security: signedIn,
+  middleware: requireRole('partner_staff'),
+  request: { query: StatementQuery },
+  responses: {
+    200: {
+      description: 'The statement',
+      content: { 'application/json': { schema: PartnerStatement }, 'text/csv': { schema: z.string() } },
+    },
+    ...problems(401, 403),
+  },
+});
+
+const settleRoute = createRoute({
+  method: 'post',
+  path: '/partners/{id}/settlements',
+  tags: ['partners'],
+  summary: "Settle a partner's confirmed points for a period (audited)",
+  security: signedIn,
+  middleware: requireRole('committee'),
+  request: { headers: IdempotencyHeader, params: IdParam, body: jsonBody(SettlementBody) },
+  responses: { 201: jsonContent(Settlement, 'The settlement'), ...problems(401, 403, 404, 409) },
+});
+
+function monthBounds(now: Date): { from: Date; to: Date } {
+  return {
+    from: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)),
+    to: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)),
+  };
+}
+
+/** The market's routes; each app gets its own catalog cache. */
+export function createMarketRoutes(catalog = new CatalogCache()) {
+  return createRouter()
+    .openapi(catalogRoute, async (c) => {
+      const user = currentUser(c);
+      const query = c.req.valid('query');
+      const status = query.status ?? 'active';
+      if (status !== 'active' && user.role === 'driver') throw new AppError('forbidden', 'drivers see active offers only');
+      const viewer = await viewerOf(c.var.db, user);
+      const now = c.var.clock.now();
+      let list =
+        status === 'active'
+          ? (await catalog.activeOffers(c.var.db)).filter((o) => isOpen(o, now))
+          : await offersWithStatus(c.var.db, status, user.role === 'partner_staff' ? user.partnerId! : undefined);
+      list = filterAndSort(list, query);
+      if (query.affordable && viewer.available) {
+        const available = viewer.available;
+        list = list.filter((o) => available.greaterThanOrEqualTo(priceFor(o.price, viewer.grade)) && meetsGrade(viewer.grade, o.minGrade));
+      }
+      const page = pageOf(list, query.cursor, query.limit ?? 20);
+      return c.json({ items: page.items.map((o) => offerJson(o, viewer)), nextCursor: page.nextCursor }, 200);
+    })
+    .openapi(offerRoute, async (c) => {
+      const user = currentUser(c);
+      const offer = await findOffer(c.var.db, c.req.valid('param').id);
+      const visible = offer && (offer.status === 'active' || user.role === 'committee' || (user.role === 'partner_staff' && user.partnerId === offer.partnerId));
+      if (!visible) throw new AppError('offer_not_found', `no offer ${c.req.valid('param').id}`);
+      return c.json(offerJson(offer, await viewerOf(c.var.db, user)), 200);
+    })
+    .openapi(createOfferRoute, async (c) => {
+      const created = await createOffer(c.var.db, currentUser(c), c.req.valid('json'), c.var.clock.now());
+      catalog.invalidate();
+      return c.json(offerJson((await findOffer(c.var.db, created.id))!, { grade: null, available: null }), 201);
+    })
+    .openapi(updateOfferRoute, async (c) => {
+      const { id } = c.req.valid('param');
+      await updateOffer(c.var.db, currentUser(c), id, c.req.valid('json'), c.var.clock.now());
+      catalog.invalidate();
+      return c.json(offerJson((await findOffer(c.var.db, id))!, { grade: null, available: null }), 200);
+    })
+    .openapi(approveOfferRoute, async (c) => {
+      const { id } = c.req.valid('param');
+      await approveOffer(c.var.db, currentUser(c), id, c.var.clock.now());
+      catalog.invalidate();
+      return c.json(offerJson((await findOffer(c.var.db, id))!, { grade: null, available: null }), 200);
+    })
+    .openapi(redeemRoute, async (c) => {
+      const driver = currentUser(c);
+      const { offerId } = c.req.valid('json');
+      const key = c.req.valid('header')['idempotency-key'];
+      const { redemption, replayed } = await redeem(c.var.db, c.var.clock, driver, offerId, key);
+      const details = await redemptionDetails(c.var.db, redemption.id);
+      return c.json(redemptionJson(redemption, details!, await voucherQr(redemption.code), replayed), 201);
+    })
+    .openapi(myRedemptionsRoute, async (c) => {
+      const rows = await myRedemptions(c.var.db, currentUser(c).id);
+      return c.json({ items: rows.map((row) => redemptionJson(row.r, row)) }, 200);
+    })
+    .openapi(myRedemptionRoute, async (c) => {
+      const row = await redemptionDetails(c.var.db, c.req.valid('param').id);
+      if (!row || row.r.driverId !== currentUser(c).id) throw new AppError('redemption_not_found', 'you have no such redemption');
+      return c.json(redemptionJson(row.r, row, await voucherQr(row.r.code)), 200);
+    })
+    .openapi(cancelRoute, async (c) => {
+      const r = await cancelRedemption(c.var.db, c.var.clock, currentUser(c), c.req.valid('param').id);
+      return c.json({ id: r.id, status: 'cancelled' as const }, 200);
+    })
+    .openapi(lookupRoute, async (c) => c.json(honourJson(await lookupVoucher(c.var.db, c.var.clock, currentUser(c), c.req.valid('query').code)), 200))
+    .openapi(confirmRoute, async (c) => {
+      const { code, amount } = c.req.valid('json');
+      const view = await confirmVoucher(c.var.db, c.var.clock, currentUser(c), code, amount ? new Decimal(amount) : undefined);
+      return c.json(honourJson(view), 200);
+    })
+    .openapi(rejectRoute, async (c) => {
+      const r = await rejectVoucher(c.var.db, c.var.clock, currentUser(c), c.req.valid('param').id, c.req.valid('json').reason);
+      return c.json({ id: r.id, status: 'rejected' as const }, 200);
+    })
+    .openapi(statementRoute, async (c) => {
+      const staff = currentUser(c);
+      const query = c.req.valid('query');
+      const month = monthBounds(c.var.clock.now());
+      const from = query.from ? new Date(query.from) : month.from;
+      const to = query.to ? new Date(query.to) : month.to;
+      if (from >= to) throw new AppError('validation_failed', '`from` must be before `to`', { fields: [{ path: 'to', message: 'must be after from' }] });
+      const { rows, total } = await partnerStatement(c.var.db, staff.partnerId!, from, to);
+      const wantsCsv = query.format === 'csv' || (!query.format && (c.req.header('accept') ?? '').includes('text/csv'));
+      if (wantsCsv) {
+        const csv = stringify([
+          ['confirmed_at', 'voucher', 'offer', 'driver', 'plate', 'points', 'settled'],
+          ...rows.map((r) => [r.resolvedAt!.toISOString(), formatCode(r.code), r.offerTitle, r.driverName, r.plateNumber ?? '', r.captured!.toFixed(2), r.settlementId ? 'yes' : 'no'].map(csvCell)),
+          ['', '', '', '', 'total', total.toFixed(2), ''],
+        ]);
+        const name = `milepost-statement-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv`;
+        return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` });
+      }
+      return c.json(
+        {
+          partnerId: staff.partnerId!,
+          from: from.toISOString(),
+          to: to.toISOString(),
+          total: points(total),
+          count: rows.length,
+          lines: rows.map((r) => ({
+            redemptionId: r.id,
+            confirmedAt: r.resolvedAt!.toISOString(),
+            code: formatCode(r.code),
+            offerTitle: r.offerTitle,
+            driverName: r.driverName,
+            plateNumber: r.plateNumber,
+            points: points(r.captured!),
+            settled: r.settlementId !== null,
+          })),
+        },
+        200,
+      );
+    })
+    .openapi(settleRoute, async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const key = c.req.valid('header')['idempotency-key'];
+      const { settlement: s, replayed } = await settle(c.var.db, c.var.clock, currentUser(c), id, new Date(body.from), new Date(body.to), key);
+      return c.json(
+        { id: s.id, partnerId: s.partnerId, from: s.periodFrom.toISOString(), to: s.periodTo.toISOString(), amount: points(s.amount), redemptions: s.redemptions, transferId: s.transferId, replayed },
+        201,
+      );
+    });
+}

@@ -1,0 +1,225 @@
+import Decimal from 'decimal.js';
+import { and, eq, sql } from 'drizzle-orm';
+import type { z } from '@hono/zod-openapi';
+import type { Db } from '../../db/client';
+import { offers, partners, type Grade, type OfferStatus } from '../../db/schema/index';
+import { audit } from '../audit/audit';
+import { AppError } from '../errors';
+import type { SessionUser } from '../http/env';
+import type { CreateOfferBody, UpdateOfferBody } from './market.schemas';
+
+export type OfferRow = typeof offers.$inferSelect;
+
+export interface CatalogOffer extends OfferRow {
+  partnerName: string;
+  partnerKind: string;
+  partnerRegion: string;
+  partnerStatus: string;
+}
+
+const toDate = (v: string | null | undefined) => (v ? new Date(v) : v === null ? null : undefined);
+
+/** Partner staff act for their own partner only; the committee for any. */
+function partnerFor(actor: SessionUser, requested: string | undefined): string {
+  if (actor.role === 'partner_staff') {
+    if (requested && requested !== actor.partnerId) throw new AppError('forbidden', 'you can only manage your own partner’s offers');
+    return actor.partnerId!;
+  }
+  if (!requested) throw new AppError('validation_failed', 'partnerId is required', { fields: [{ path: 'partnerId', message: 'required for committee members' }] });
+  return requested;
+}
+
+export async function createOffer(db: Db, actor: SessionUser, body: z.infer<typeof CreateOfferBody>, now: Date) {
+  const partnerId = partnerFor(actor, body.partnerId);
+  const [partner] = await db.select({ id: partners.id }).from(partners).where(eq(partners.id, partnerId));
+  if (!partner) throw new AppError('not_found', `no partner ${partnerId}`);
+  checkWindow(toDate(body.validFrom) ?? null, toDate(body.validTo) ?? null);
+  return db.transaction(async (tx) => {
+    const [offer] = await tx
+      .insert(offers)
+      .values({
+        partnerId,
+        category: body.category,
+        title: body.title,
+        description: body.description ?? '',
+        faceValue: body.faceValue,
+        price: new Decimal(body.price),
+        stockTotal: body.stock,
+        stockLeft: body.stock,
+        perDriverLimit: body.perDriverLimit,
+        limitPeriod: body.limitPeriod ?? 'month',
+        validFrom: toDate(body.validFrom) ?? null,
+        validTo: toDate(body.validTo) ?? null,
+        minGrade: body.minGrade ?? null,
+        status: body.submit === false ? 'draft' : 'pending_approval',
+        createdBy: actor.id,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    await audit(tx, { actorId: actor.id, action: 'offer.create', targetType: 'offer', targetId: offer!.id, after: offer, at: now });
+    return offer!;
+  });
+}
+
+function checkWindow(from: Date | null, to: Date | null) {
+  if (from && to && from >= to) {
+    throw new AppError('validation_failed', 'validFrom must be before validTo', { fields: [{ path: 'validTo', message: 'must be after validFrom' }] });
+  }
+}
+
+const TRANSITIONS: Record<OfferStatus, OfferStatus[]> = {
+  draft: ['pending_approval', 'retired'],
+  pending_approval: ['draft', 'retired'],
+  active: ['paused', 'retired'],
+  paused: ['active', 'retired'],
+  retired: [],
+};
+
+async function lockedOffer(db: Db, id: string): Promise<OfferRow> {
+  const [offer] = await db.select().from(offers).where(eq(offers.id, id)).for('no key update');
+  if (!offer) throw new AppError('offer_not_found', `no offer ${id}`);
+  return offer;
+}
+
+export async function updateOffer(db: Db, actor: SessionUser, id: string, body: z.infer<typeof UpdateOfferBody>, now: Date) {
+  return db.transaction(async (tx) => {
+    const before = await lockedOffer(tx, id);
+    partnerFor(actor, before.partnerId);
+    if (before.status === 'retired') throw new AppError('invalid_transition', 'a retired offer cannot be changed');
+    if (body.status && body.status !== before.status && !TRANSITIONS[before.status].includes(body.status)) {
+      throw new AppError('invalid_transition', `an offer that is ${before.status} cannot become ${body.status}`);
+    }
+    const changes: Partial<typeof offers.$inferInsert> = { updatedAt: now };
+    if (body.category) changes.category = body.category;
+    if (body.title !== undefined) changes.title = body.title;
+    if (body.description !== undefined) changes.description = body.description;
+    if (body.faceValue !== undefined) changes.faceValue = body.faceValue;
+    if (body.price !== undefined) changes.price = new Decimal(body.price);
+    if (body.perDriverLimit !== undefined) changes.perDriverLimit = body.perDriverLimit;
+    if (body.limitPeriod !== undefined) changes.limitPeriod = body.limitPeriod;
+    if (body.validFrom !== undefined) changes.validFrom = toDate(body.validFrom) ?? null;
+    if (body.validTo !== undefined) changes.validTo = toDate(body.validTo) ?? null;
+    if (body.minGrade !== undefined) changes.minGrade = body.minGrade;
+    if (body.status !== undefined) changes.status = body.status;
+    if (body.stock !== undefined) {
+      const issued = before.stockTotal - before.stockLeft;
+      if (body.stock < issued) {
+        throw new AppError('unprocessable', `${issued} vouchers are already out; stock cannot go below that`, {
+          fields: [{ path: 'stock', message: `at least ${issued}` }],
+        });
+      }
+      changes.stockTotal = body.stock;
+      changes.stockLeft = body.stock - issued;
+    }
+    checkWindow(changes.validFrom === undefined ? before.validFrom : changes.validFrom, changes.validTo === undefined ? before.validTo : changes.validTo);
+    const [after] = await tx.update(offers).set(changes).where(eq(offers.id, id)).returning();
+    await audit(tx, { actorId: actor.id, action: 'offer.update', targetType: 'offer', targetId: id, before, after, at: now });
+    return after!;
+  });
+}
+
+export async function approveOffer(db: Db, actor: SessionUser, id: string, now: Date) {
+  return db.transaction(async (tx) => {
+    const before = await lockedOffer(tx, id);
+    if (before.status !== 'pending_approval') {
+      throw new AppError('invalid_transition', `only offers pending approval can be approved; this one is ${before.status}`);
+    }
+    const [after] = await tx.update(offers).set({ status: 'active', updatedAt: now }).where(eq(offers.id, id)).returning();
+    await audit(tx, { actorId: actor.id, action: 'offer.approve', targetType: 'offer', targetId: id, before: { status: before.status }, after: { status: 'active' }, at: now });
+    return after!;
+  });
+}
+
+const catalogColumns = {
+  offer: offers,
+  partnerName: partners.name,
+  partnerKind: partners.kind,
+  partnerRegion: partners.region,
+  partnerStatus: partners.status,
+};
+
+function flatten(row: { offer: OfferRow; partnerName: string; partnerKind: string; partnerRegion: string; partnerStatus: string }): CatalogOffer {
+  return { ...row.offer, partnerName: row.partnerName, partnerKind: row.partnerKind, partnerRegion: row.partnerRegion, partnerStatus: row.partnerStatus };
+}
+
+export async function findOffer(db: Db, id: string): Promise<CatalogOffer | undefined> {
+  const [row] = await db.select(catalogColumns).from(offers).innerJoin(partners, eq(partners.id, offers.partnerId)).where(eq(offers.id, id));
+  return row ? flatten(row) : undefined;
+}
+
+export async function offersWithStatus(db: Db, status: OfferStatus, partnerId?: string): Promise<CatalogOffer[]> {
+  const rows = await db
+    .select(catalogColumns)
+    .from(offers)
+    .innerJoin(partners, eq(partners.id, offers.partnerId))
+    .where(and(eq(offers.status, status), partnerId ? eq(offers.partnerId, partnerId) : sql`true`));
+  return rows.map(flatten);
+}
+
+/** Open for redemption at `now`: active, within its window, from an active partner. */
+export function isOpen(offer: CatalogOffer, now: Date): boolean {
+  return (
+    offer.status === 'active' &&
+    offer.partnerStatus === 'active' &&
+    (!offer.validFrom || offer.validFrom <= now) &&
+    (!offer.validTo || offer.validTo > now)
+  );
+}
+
+/**
+ * The active catalog, cached per database for a moment: every driver browsing hits memory, not
+ * PostgreSQL. Changes made through this process invalidate it at once; other processes' changes
+ * show within `ttlMs` (stock shown may lag by as much; redeem always checks the row itself).
+ */
+export class CatalogCache {
+  #entry: { at: number; offers: CatalogOffer[] } | null = null;
+  #loading: Promise<CatalogOffer[]> | null = null;
+  constructor(private readonly ttlMs = 2_000) {}
+
+  invalidate(): void {
+    this.#entry = null;
+  }
+
+  async activeOffers(db: Db): Promise<CatalogOffer[]> {
+    const now = Date.now();
+    if (this.#entry && now - this.#entry.at < this.ttlMs) return this.#entry.offers;
+    this.#loading ??= offersWithStatus(db, 'active')
+      .then((list) => {
+        this.#entry = { at: Date.now(), offers: list };
+        return list;
+      })
+      .finally(() => {
+        this.#loading = null;
+      });
+    return this.#loading;
+  }
+}
+
+export interface CatalogFilter {
+  category?: string;
+  partnerId?: string;
+  region?: string;
+  q?: string;
+  sort?: 'price_asc' | 'price_desc' | 'newest';
+}
+
+export function filterAndSort(list: CatalogOffer[], filter: CatalogFilter): CatalogOffer[] {
+  const words = (filter.q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  const matches = list.filter(
+    (o) =>
+      (!filter.category || o.category === filter.category) &&
+      (!filter.partnerId || o.partnerId === filter.partnerId) &&
+      (!filter.region || o.partnerRegion.toLowerCase() === filter.region.toLowerCase()) &&
+      words.every((w) => `${o.title} ${o.description} ${o.faceValue} ${o.partnerName}`.toLowerCase().includes(w)),
+  );
+  const byNewest = (a: CatalogOffer, b: CatalogOffer) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id);
+  const sort = filter.sort ?? 'newest';
+  return matches.sort((a, b) => {
+    if (sort === 'newest') return byNewest(a, b);
+    const byPrice = a.price.comparedTo(b.price) * (sort === 'price_asc' ? 1 : -1);
+    return byPrice || a.id.localeCompare(b.id);
+  });
+}
+
+export type { Grade };
