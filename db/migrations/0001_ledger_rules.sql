@@ -345,12 +345,166 @@ BEGIN
   RETURN res;
 END $$;
 --> statement-breakpoint
--- Many operations in one transaction (the micro-batcher's commit). The bounded accounts of
--- all plain transfers and holds are locked up front in id order.
+-- A batch of plain transfers and holds, set-based: claim every key in one INSERT, lock and load
+-- every bounded account once (in id order), decide each operation in memory in submission order
+-- (each keeps its own outcome, insufficient funds included), then write all transfers, all legs,
+-- all holds, all account counters and all idempotency results with one statement each.
+-- Same rules and messages as ledger_move.
+CREATE FUNCTION ledger_apply_moves(ops jsonb, now_ts timestamptz) RETURNS SETOF jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  n integer := jsonb_array_length(ops);
+  keys text[]; hashes text[]; kinds text[]; debits uuid[]; credits uuid[]; amounts numeric[];
+  expiries timestamptz[]; codes text[]; reasons text[]; actors uuid[]; ref_types text[]; ref_ids text[];
+  results jsonb[] := array_fill(NULL::jsonb, ARRAY[n]);
+  claimed text[];
+  acc_id uuid[]; acc_bounded boolean[]; acc_posted numeric[]; acc_dpend numeric[]; acc_cpend numeric[];
+  acc_entries bigint[]; acc_touched boolean[];
+  t_id uuid[] := '{}'; t_type text[] := '{}'; t_code text[] := '{}'; t_amount numeric[] := '{}';
+  t_reason text[] := '{}'; t_actor uuid[] := '{}'; t_ref_type text[] := '{}'; t_ref_id text[] := '{}';
+  t_expires timestamptz[] := '{}';
+  p_transfer uuid[] := '{}'; p_leg smallint[] := '{}'; p_account uuid[] := '{}'; p_amount numeric[] := '{}';
+  p_pending boolean[] := '{}'; p_balance numeric[] := '{}'; p_seq bigint[] := '{}';
+  h_id uuid[] := '{}'; h_debit uuid[] := '{}'; h_expires timestamptz[] := '{}';
+  r_key text[] := '{}'; r_result jsonb[] := '{}';
+  i integer; f integer; di integer; ci integer; v_id uuid; is_hold boolean; amt numeric; res jsonb; prior record;
+BEGIN
+  SELECT array_agg(x->>'key' ORDER BY ord), array_agg(x->>'hash' ORDER BY ord), array_agg(x->>'op' ORDER BY ord),
+         array_agg((x->>'debit')::uuid ORDER BY ord), array_agg((x->>'credit')::uuid ORDER BY ord),
+         array_agg((x->>'amount')::numeric ORDER BY ord), array_agg((x->>'expiresAt')::timestamptz ORDER BY ord),
+         array_agg(x->>'code' ORDER BY ord), array_agg(x->>'reason' ORDER BY ord),
+         array_agg((x->>'actorId')::uuid ORDER BY ord), array_agg(x->>'refType' ORDER BY ord),
+         array_agg(x->>'refId' ORDER BY ord)
+    INTO keys, hashes, kinds, debits, credits, amounts, expiries, codes, reasons, actors, ref_types, ref_ids
+    FROM jsonb_array_elements(ops) WITH ORDINALITY AS e(x, ord);
+  IF keys IS NULL OR array_position(keys, NULL) IS NOT NULL OR array_position(hashes, NULL) IS NOT NULL THEN
+    RAISE EXCEPTION 'ledger operations need an idempotency key and request hash';
+  END IF;
+
+  WITH firsts AS (
+    SELECT DISTINCT ON (k) k, h FROM unnest(keys, hashes) WITH ORDINALITY AS u(k, h, ord) ORDER BY k, ord
+  ), ins AS (
+    INSERT INTO ledger_idempotency (key, request_hash, created_at)
+    SELECT k, h, now_ts FROM firsts ON CONFLICT (key) DO NOTHING RETURNING key
+  )
+  SELECT coalesce(array_agg(key), '{}') INTO claimed FROM ins;
+
+  PERFORM 1 FROM ledger_accounts
+   WHERE bounded AND id IN (SELECT unnest(debits) UNION SELECT unnest(credits))
+   ORDER BY id FOR NO KEY UPDATE;
+  SELECT coalesce(array_agg(id ORDER BY id), '{}'), array_agg(bounded ORDER BY id), array_agg(posted ORDER BY id),
+         array_agg(debits_pending ORDER BY id), array_agg(credits_pending ORDER BY id), array_agg(entries ORDER BY id)
+    INTO acc_id, acc_bounded, acc_posted, acc_dpend, acc_cpend, acc_entries
+    FROM ledger_accounts WHERE id IN (SELECT unnest(debits) UNION SELECT unnest(credits));
+  acc_touched := array_fill(false, ARRAY[coalesce(array_length(acc_id, 1), 0)]);
+
+  FOR i IN 1..n LOOP
+    f := array_position(keys, keys[i]);
+    IF f < i THEN
+      -- the same key earlier in this batch: answered like a retry of that call
+      results[i] := CASE WHEN hashes[i] = hashes[f] THEN results[f] || '{"replayed": true}'
+                         ELSE ledger_fail('idempotency_conflict', 'this idempotency key was already used for a different request') END;
+      CONTINUE;
+    END IF;
+    IF NOT (keys[i] = ANY (claimed)) THEN
+      SELECT request_hash, result INTO prior FROM ledger_idempotency WHERE key = keys[i];
+      results[i] := CASE WHEN prior.request_hash = hashes[i] THEN prior.result || '{"replayed": true}'
+                         ELSE ledger_fail('idempotency_conflict', 'this idempotency key was already used for a different request') END;
+      CONTINUE;
+    END IF;
+
+    is_hold := kinds[i] = 'hold';
+    amt := amounts[i];
+    di := array_position(acc_id, debits[i]);
+    ci := array_position(acc_id, credits[i]);
+    IF amt IS NULL OR amt <= 0 OR amt <> round(amt, 2) OR amt >= 1e18 THEN
+      res := ledger_fail('invalid_amount', 'amount must be positive, below 10^18, with at most 2 decimal places');
+    ELSIF debits[i] = credits[i] THEN
+      res := ledger_fail('same_account', 'debit and credit accounts must differ');
+    ELSIF is_hold AND expiries[i] IS NOT NULL AND expiries[i] <= now_ts THEN
+      res := ledger_fail('invalid_expiry', 'a hold must expire in the future');
+    ELSIF di IS NULL THEN
+      res := ledger_fail('account_not_found', 'debit account ' || debits[i] || ' does not exist');
+    ELSIF ci IS NULL THEN
+      res := ledger_fail('account_not_found', 'credit account ' || credits[i] || ' does not exist');
+    ELSIF acc_bounded[di] AND acc_posted[di] - acc_dpend[di] < amt THEN
+      res := ledger_fail('insufficient_funds', 'the account has less than ' || amt || ' available');
+    ELSE
+      v_id := ledger_uuid7();
+      IF acc_bounded[di] THEN
+        IF is_hold THEN acc_dpend[di] := acc_dpend[di] + amt; ELSE acc_posted[di] := acc_posted[di] - amt; END IF;
+        acc_entries[di] := acc_entries[di] + 1;
+        acc_touched[di] := true;
+      END IF;
+      IF acc_bounded[ci] THEN
+        IF is_hold THEN acc_cpend[ci] := acc_cpend[ci] + amt; ELSE acc_posted[ci] := acc_posted[ci] + amt; END IF;
+        acc_entries[ci] := acc_entries[ci] + 1;
+        acc_touched[ci] := true;
+      END IF;
+      t_id := array_append(t_id, v_id);
+      t_type := array_append(t_type, CASE WHEN is_hold THEN 'pending' ELSE 'posted' END);
+      t_code := array_append(t_code, coalesce(codes[i], CASE WHEN is_hold THEN 'hold' ELSE 'transfer' END));
+      t_amount := array_append(t_amount, amt);
+      t_reason := array_append(t_reason, reasons[i]);
+      t_actor := array_append(t_actor, actors[i]);
+      t_ref_type := array_append(t_ref_type, ref_types[i]);
+      t_ref_id := array_append(t_ref_id, ref_ids[i]);
+      t_expires := array_append(t_expires, CASE WHEN is_hold THEN expiries[i] END);
+      p_transfer := p_transfer || ARRAY[v_id, v_id];
+      p_leg := p_leg || ARRAY[0::smallint, 1::smallint];
+      p_account := p_account || ARRAY[debits[i], credits[i]];
+      p_amount := p_amount || ARRAY[-amt, amt];
+      p_pending := p_pending || ARRAY[is_hold, is_hold];
+      p_balance := p_balance || ARRAY[
+        CASE WHEN acc_bounded[di] AND NOT is_hold THEN acc_posted[di] END,
+        CASE WHEN acc_bounded[ci] AND NOT is_hold THEN acc_posted[ci] END];
+      p_seq := p_seq || ARRAY[
+        CASE WHEN acc_bounded[di] THEN acc_entries[di] END,
+        CASE WHEN acc_bounded[ci] THEN acc_entries[ci] END];
+      IF is_hold THEN
+        h_id := array_append(h_id, v_id);
+        h_debit := array_append(h_debit, debits[i]);
+        h_expires := array_append(h_expires, expiries[i]);
+      END IF;
+      res := jsonb_build_object('ok', true, 'transferId', v_id, 'type', CASE WHEN is_hold THEN 'pending' ELSE 'posted' END,
+                                'amount', amt::numeric(20,2)::text, 'createdAt', now_ts);
+    END IF;
+    results[i] := res;
+    r_key := array_append(r_key, keys[i]);
+    r_result := array_append(r_result, res);
+  END LOOP;
+
+  INSERT INTO ledger_transfers (id, type, code, amount, reason, actor_id, ref_type, ref_id, expires_at, created_at)
+  SELECT u.id, u.type, u.code, u.amount, u.reason, u.actor, u.ref_type, u.ref_id, u.expires, now_ts
+    FROM unnest(t_id, t_type, t_code, t_amount, t_reason, t_actor, t_ref_type, t_ref_id, t_expires)
+         AS u(id, type, code, amount, reason, actor, ref_type, ref_id, expires);
+  INSERT INTO ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, seq, created_at)
+  SELECT u.transfer_id, u.leg, u.account_id, u.amount, u.pending, u.balance, u.seq, now_ts
+    FROM unnest(p_transfer, p_leg, p_account, p_amount, p_pending, p_balance, p_seq)
+         AS u(transfer_id, leg, account_id, amount, pending, balance, seq);
+  INSERT INTO ledger_open_holds (hold_id, debit_account_id, expires_at)
+  SELECT * FROM unnest(h_id, h_debit, h_expires);
+  UPDATE ledger_accounts a
+     SET posted = u.posted, debits_pending = u.dpend, credits_pending = u.cpend, entries = u.entries
+    FROM unnest(acc_id, acc_posted, acc_dpend, acc_cpend, acc_entries, acc_touched)
+         AS u(id, posted, dpend, cpend, entries, touched)
+   WHERE a.id = u.id AND u.touched;
+  UPDATE ledger_idempotency i SET result = u.result
+    FROM unnest(r_key, r_result) AS u(key, result) WHERE i.key = u.key;
+
+  RETURN QUERY SELECT r FROM unnest(results) WITH ORDINALITY AS u(r, ord) ORDER BY ord;
+END $$;
+--> statement-breakpoint
+-- Many operations in one transaction (the micro-batcher's commit). Plain transfers and holds go
+-- the set-based way; a batch with posts, voids or reversals runs them one by one, after locking
+-- every bounded account involved in id order.
 CREATE FUNCTION ledger_apply_batch(ops jsonb, now_ts timestamptz) RETURNS SETOF jsonb LANGUAGE plpgsql AS $$
 DECLARE
   o jsonb;
 BEGIN
+  IF NOT EXISTS (SELECT 1 FROM jsonb_array_elements(ops) x WHERE x->>'op' NOT IN ('transfer', 'hold')) THEN
+    RETURN QUERY SELECT * FROM ledger_apply_moves(ops, now_ts);
+    RETURN;
+  END IF;
   PERFORM 1 FROM ledger_accounts a
    WHERE a.bounded AND a.id IN (
      SELECT (x->>'debit')::uuid FROM jsonb_array_elements(ops) x WHERE x ? 'debit'
