@@ -26,11 +26,27 @@ CREATE TRIGGER ledger_postings_append_only BEFORE UPDATE OR DELETE ON ledger_pos
 CREATE TRIGGER ledger_postings_no_truncate BEFORE TRUNCATE ON ledger_postings
   FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
 --> statement-breakpoint
--- Every INSERT into postings must leave each transfer it touches balanced, per phase.
+-- Accounts are closed by policy, never deleted: their history must keep pointing somewhere.
+CREATE TRIGGER ledger_accounts_no_delete BEFORE DELETE ON ledger_accounts
+  FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
+--> statement-breakpoint
+CREATE TRIGGER ledger_accounts_no_truncate BEFORE TRUNCATE ON ledger_accounts
+  FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
+--> statement-breakpoint
+-- Every INSERT into postings must name transfers and accounts that exist and leave each transfer
+-- it touches balanced, per phase. Set-based: one check per statement, however many legs.
 CREATE FUNCTION ledger_check_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   bad record;
 BEGIN
+  SELECT n.transfer_id, n.account_id INTO bad FROM new_postings n
+   WHERE NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.id = n.transfer_id)
+      OR NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.id = n.account_id)
+   LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'a posting refers to a missing transfer % or account %', bad.transfer_id, bad.account_id
+      USING ERRCODE = 'foreign_key_violation';
+  END IF;
   SELECT p.transfer_id, p.pending, sum(p.amount) AS total INTO bad
   FROM ledger_postings p
   WHERE p.transfer_id IN (SELECT DISTINCT n.transfer_id FROM new_postings n)
@@ -366,6 +382,7 @@ DECLARE
   p_pending boolean[] := '{}'; p_balance numeric[] := '{}'; p_seq bigint[] := '{}';
   h_id uuid[] := '{}'; h_debit uuid[] := '{}'; h_expires timestamptz[] := '{}';
   r_key text[] := '{}'; r_result jsonb[] := '{}';
+  first_of integer[]; is_claimed boolean[]; d_pos integer[]; c_pos integer[];
   i integer; f integer; di integer; ci integer; v_id uuid; is_hold boolean; amt numeric; res jsonb; prior record;
 BEGIN
   SELECT array_agg(x->>'key' ORDER BY ord), array_agg(x->>'hash' ORDER BY ord), array_agg(x->>'op' ORDER BY ord),
@@ -396,26 +413,37 @@ BEGIN
     INTO acc_id, acc_bounded, acc_posted, acc_dpend, acc_cpend, acc_entries
     FROM ledger_accounts WHERE id IN (SELECT unnest(debits) UNION SELECT unnest(credits));
   acc_touched := array_fill(false, ARRAY[coalesce(array_length(acc_id, 1), 0)]);
+  -- Lookups for the loop, computed set-based: where each key first occurs, whether this batch
+  -- claimed it, and where each operation's accounts sit in the account arrays.
+  SELECT array_agg(w.first ORDER BY w.ord), array_agg(w.claimed ORDER BY w.ord),
+         array_agg(w.dpos ORDER BY w.ord), array_agg(w.cpos ORDER BY w.ord)
+    INTO first_of, is_claimed, d_pos, c_pos
+    FROM (SELECT u.ord, min(u.ord) OVER (PARTITION BY u.k)::integer AS first, u.k = ANY (claimed) AS claimed,
+                 da.pos::integer AS dpos, ca.pos::integer AS cpos
+            FROM unnest(keys, debits, credits) WITH ORDINALITY AS u(k, d, c, ord)
+            LEFT JOIN unnest(acc_id) WITH ORDINALITY AS da(id, pos) ON da.id = u.d
+            LEFT JOIN unnest(acc_id) WITH ORDINALITY AS ca(id, pos) ON ca.id = u.c) w;
 
   FOR i IN 1..n LOOP
-    f := array_position(keys, keys[i]);
-    IF f < i THEN
-      -- the same key earlier in this batch: answered like a retry of that call
-      results[i] := CASE WHEN hashes[i] = hashes[f] THEN results[f] || '{"replayed": true}'
+    IF NOT is_claimed[i] THEN
+      -- a key from an earlier call: every occurrence is answered from what was stored
+      SELECT request_hash, result INTO prior FROM ledger_idempotency WHERE key = keys[i];
+      results[i] := CASE WHEN prior.request_hash = hashes[i] THEN prior.result || '{"replayed": true}'
                          ELSE ledger_fail('idempotency_conflict', 'this idempotency key was already used for a different request') END;
       CONTINUE;
     END IF;
-    IF NOT (keys[i] = ANY (claimed)) THEN
-      SELECT request_hash, result INTO prior FROM ledger_idempotency WHERE key = keys[i];
-      results[i] := CASE WHEN prior.request_hash = hashes[i] THEN prior.result || '{"replayed": true}'
+    f := first_of[i];
+    IF f < i THEN
+      -- a key this batch claimed, seen again: answered like a retry of its first occurrence
+      results[i] := CASE WHEN hashes[i] = hashes[f] THEN results[f] || '{"replayed": true}'
                          ELSE ledger_fail('idempotency_conflict', 'this idempotency key was already used for a different request') END;
       CONTINUE;
     END IF;
 
     is_hold := kinds[i] = 'hold';
     amt := amounts[i];
-    di := array_position(acc_id, debits[i]);
-    ci := array_position(acc_id, credits[i]);
+    di := d_pos[i];
+    ci := c_pos[i];
     IF amt IS NULL OR amt <= 0 OR amt <> round(amt, 2) OR amt >= 1e18 THEN
       res := ledger_fail('invalid_amount', 'amount must be positive, below 10^18, with at most 2 decimal places');
     ELSIF debits[i] = credits[i] THEN
@@ -449,17 +477,21 @@ BEGIN
       t_ref_type := array_append(t_ref_type, ref_types[i]);
       t_ref_id := array_append(t_ref_id, ref_ids[i]);
       t_expires := array_append(t_expires, CASE WHEN is_hold THEN expiries[i] END);
-      p_transfer := p_transfer || ARRAY[v_id, v_id];
-      p_leg := p_leg || ARRAY[0::smallint, 1::smallint];
-      p_account := p_account || ARRAY[debits[i], credits[i]];
-      p_amount := p_amount || ARRAY[-amt, amt];
-      p_pending := p_pending || ARRAY[is_hold, is_hold];
-      p_balance := p_balance || ARRAY[
-        CASE WHEN acc_bounded[di] AND NOT is_hold THEN acc_posted[di] END,
-        CASE WHEN acc_bounded[ci] AND NOT is_hold THEN acc_posted[ci] END];
-      p_seq := p_seq || ARRAY[
-        CASE WHEN acc_bounded[di] THEN acc_entries[di] END,
-        CASE WHEN acc_bounded[ci] THEN acc_entries[ci] END];
+      -- one array_append per element: plpgsql appends to an expanded array in place
+      p_transfer := array_append(p_transfer, v_id);
+      p_transfer := array_append(p_transfer, v_id);
+      p_leg := array_append(p_leg, 0::smallint);
+      p_leg := array_append(p_leg, 1::smallint);
+      p_account := array_append(p_account, debits[i]);
+      p_account := array_append(p_account, credits[i]);
+      p_amount := array_append(p_amount, -amt);
+      p_amount := array_append(p_amount, amt);
+      p_pending := array_append(p_pending, is_hold);
+      p_pending := array_append(p_pending, is_hold);
+      p_balance := array_append(p_balance, CASE WHEN acc_bounded[di] AND NOT is_hold THEN acc_posted[di] END);
+      p_balance := array_append(p_balance, CASE WHEN acc_bounded[ci] AND NOT is_hold THEN acc_posted[ci] END);
+      p_seq := array_append(p_seq, CASE WHEN acc_bounded[di] THEN acc_entries[di] END);
+      p_seq := array_append(p_seq, CASE WHEN acc_bounded[ci] THEN acc_entries[ci] END);
       IF is_hold THEN
         h_id := array_append(h_id, v_id);
         h_debit := array_append(h_debit, debits[i]);

@@ -102,13 +102,13 @@ export const ledgerTransfers = pgTable(
 export const ledgerPostings = pgTable(
   'ledger_postings',
   {
-    transferId: uuid('transfer_id')
-      .notNull()
-      .references(() => ledgerTransfers.id),
+    // No foreign keys here on purpose: an FK check takes a KEY SHARE lock on the parent row for
+    // every leg, which makes the issuance account a (light) hot row. The statement trigger
+    // checks, set-based, that every new leg's transfer and account exist; transfers are
+    // append-only and accounts cannot be deleted, so a leg cannot be orphaned later.
+    transferId: uuid('transfer_id').notNull(),
     leg: smallint('leg').notNull(),
-    accountId: uuid('account_id')
-      .notNull()
-      .references(() => ledgerAccounts.id),
+    accountId: uuid('account_id').notNull(),
     amount: points('amount').notNull(),
     pending: boolean('pending').notNull(),
     /** Posted balance of a bounded account after this leg (null for unbounded accounts). */
