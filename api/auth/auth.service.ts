@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { isUniqueViolation } from '../../db/errors';
 import { loginThrottle, users } from '../../db/schema/index';
 import type { Config } from '../config';
 import { AppError } from '../errors';
@@ -8,14 +9,6 @@ import type { RegisterBody, Role } from './auth.schemas';
 import { decoyHash, hashPassword, verifyPassword } from './passwords';
 import { createSession, type NewSession } from './sessions';
 
-const UNIQUE_VIOLATION = '23505';
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: string }).code === UNIQUE_VIOLATION) return true;
-  }
-  return false;
-}
 
 export interface NewUser {
   role: Role;

@@ -3,6 +3,7 @@ import Decimal from 'decimal.js';
 import { sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../../db/client';
+import { sqlState } from '../../db/errors';
 import type { Clock } from '../clock';
 import { AppError, isProblemCode } from '../errors';
 
@@ -102,13 +103,6 @@ function decode(raw: RawOutcome): LedgerOutcome {
 
 const RETRYABLE = new Set(['40P01', '40001']);
 
-function sqlState(error: unknown): string | undefined {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
-}
 
 /**
  * Deadlocks and serialization failures are retried (a few times, with jitter) when we own the
@@ -265,9 +259,8 @@ export function createLedger(db: Db, clock: Clock, options: LedgerOptions = {}) 
     reverse: async (input: OpInput<'reverse'>) => unwrap(await run({ op: 'reverse', ...input })),
     /** Voids holds past their expiry; safe to run from several processes at once. */
     expireHolds: async (max = 1000): Promise<number> => {
-      const [row] = await queryRows<{ n: number }>(
-        db,
-        sql`select ledger_expire_holds(${clock.now().toISOString()}::timestamptz, ${max}::int) as n`,
+      const [row] = await withRetry(db, () =>
+        queryRows<{ n: number }>(db, sql`select ledger_expire_holds(${clock.now().toISOString()}::timestamptz, ${max}::int) as n`),
       );
       return Number(row?.n ?? 0);
     },
