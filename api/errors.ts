@@ -44,6 +44,7 @@ const problems = {
   voucher_wrong_partner: { status: 403, title: 'This voucher is for another partner' },
   voucher_used: { status: 409, title: 'The voucher was already used' },
   voucher_cancelled: { status: 409, title: 'The voucher was cancelled' },
+  voucher_rejected: { status: 409, title: 'The voucher was rejected by the partner' },
   voucher_expired: { status: 422, title: 'The voucher has expired' },
   rate_limited: { status: 429, title: 'Too many attempts' },
   internal: { status: 500, title: 'Something went wrong on our side' },

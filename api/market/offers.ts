@@ -171,27 +171,41 @@ export function isOpen(offer: CatalogOffer, now: Date): boolean {
  * The active catalog, cached per database for a moment: every driver browsing hits memory, not
  * PostgreSQL. Changes made through this process invalidate it at once; other processes' changes
  * show within `ttlMs` (stock shown may lag by as much; redeem always checks the row itself).
+ *
+ * A load that was already running when the catalog changed may have read the old rows: it still
+ * answers the callers that were waiting for it, but it is not kept, and callers after the change
+ * start a new load.
  */
 export class CatalogCache {
   #entry: { at: number; offers: CatalogOffer[] } | null = null;
   #loading: Promise<CatalogOffer[]> | null = null;
-  constructor(private readonly ttlMs = 2_000) {}
+  #generation = 0;
+  constructor(
+    private readonly ttlMs = 2_000,
+    private readonly load: (db: Db) => Promise<CatalogOffer[]> = (db) => offersWithStatus(db, 'active'),
+  ) {}
 
   invalidate(): void {
+    this.#generation++;
     this.#entry = null;
+    this.#loading = null;
   }
 
   async activeOffers(db: Db): Promise<CatalogOffer[]> {
-    const now = Date.now();
-    if (this.#entry && now - this.#entry.at < this.ttlMs) return this.#entry.offers;
-    this.#loading ??= offersWithStatus(db, 'active')
-      .then((list) => {
-        this.#entry = { at: Date.now(), offers: list };
-        return list;
-      })
-      .finally(() => {
-        this.#loading = null;
-      });
+    if (this.#entry && Date.now() - this.#entry.at < this.ttlMs) return this.#entry.offers;
+    if (!this.#loading) {
+      const generation = this.#generation;
+      const startedAt = Date.now();
+      const loading: Promise<CatalogOffer[]> = this.load(db)
+        .then((list) => {
+          if (generation === this.#generation) this.#entry = { at: startedAt, offers: list };
+          return list;
+        })
+        .finally(() => {
+          if (this.#loading === loading) this.#loading = null;
+        });
+      this.#loading = loading;
+    }
     return this.#loading;
   }
 }

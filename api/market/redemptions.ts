@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client';
+import { isUniqueViolation, sqlState } from '../../db/errors';
 import { ledgerAccounts, ledgerTransfers, offers, partners, redemptions, settlements, users, type LimitPeriod, type RedemptionStatus } from '../../db/schema/index';
 import { audit } from '../audit/audit';
 import type { Clock } from '../clock';
@@ -21,12 +23,10 @@ const PERIOD_MS: Record<LimitPeriod, number | null> = { day: DAY, week: 7 * DAY,
 
 export type RedemptionRow = typeof redemptions.$inferSelect;
 
-function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    const err = e as { code?: string; constraint_name?: string; constraint?: string };
-    if (err.code === '23505') return !constraint || (err.constraint_name ?? err.constraint ?? '').includes(constraint);
-  }
-  return false;
+/** Deadlock or serialization failure: the whole transaction can simply run again. */
+function isRetryable(error: unknown): boolean {
+  const state = sqlState(error);
+  return state === '40P01' || state === '40001';
 }
 
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('base64url');
@@ -62,8 +62,8 @@ export interface Redeemed {
 export async function redeem(db: Db, clock: Clock, driver: SessionUser, offerId: string, idempotencyKey: string): Promise<Redeemed> {
   const requestKey = `${driver.id}:${idempotencyKey}`;
   const requestHash = hashOf({ offerId });
-  const replay = async (): Promise<Redeemed | null> => {
-    const [prior] = await db.select().from(redemptions).where(eq(redemptions.requestKey, requestKey));
+  const replay = async (on: Db = db): Promise<Redeemed | null> => {
+    const [prior] = await on.select().from(redemptions).where(eq(redemptions.requestKey, requestKey));
     if (!prior) return null;
     if (prior.requestHash !== requestHash) throw new AppError('idempotency_conflict', 'this Idempotency-Key was used to redeem a different offer');
     return { redemption: prior, replayed: true };
@@ -77,6 +77,10 @@ export async function redeem(db: Db, clock: Clock, driver: SessionUser, offerId:
       return await db.transaction(async (tx) => {
         const now = clock.now();
         const wallet = await lockWallet(tx, driver.id);
+        // A retry that was already in flight when the first call began finds its voucher here:
+        // the wallet lock orders a driver's redeems, so the first one has committed by now.
+        const first = await replay(tx);
+        if (first) return first;
         const offer = await findOffer(tx, offerId);
         if (!offer) throw new AppError('offer_not_found', `no offer ${offerId}`);
         if (!isOpen(offer, now)) throw new AppError('offer_not_active', offerClosedReason(offer, now));
@@ -156,6 +160,11 @@ export async function redeem(db: Db, clock: Clock, driver: SessionUser, offerId:
       }
       // A voucher code collision (about 1 in 10^13 per pair) just draws another code.
       if (isUniqueViolation(error, 'code') && attempt < 3) continue;
+      // Nothing was written; a deadlock with, say, an expiry sweep just runs the redeem again.
+      if (isRetryable(error) && !(db instanceof PgTransaction) && attempt < 8) {
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
+        continue;
+      }
       throw error;
     }
   }
@@ -195,8 +204,9 @@ function notOpen(r: RedemptionRow, now: Date): AppError | null {
     case 'confirmed':
       return new AppError('voucher_used', `voucher ${r.code} was used on ${r.resolvedAt?.toISOString().slice(0, 10)}`);
     case 'cancelled':
+      return new AppError('voucher_cancelled', `voucher ${r.code} was cancelled`);
     case 'rejected':
-      return new AppError('voucher_cancelled', `voucher ${r.code} was ${r.status}`);
+      return new AppError('voucher_rejected', `voucher ${r.code} was rejected`);
     case 'expired':
       return new AppError('voucher_expired', `voucher ${r.code} expired on ${r.expiresAt.toISOString().slice(0, 10)}`);
     default:
@@ -308,21 +318,31 @@ export async function rejectVoucher(db: Db, clock: Clock, staff: SessionUser, id
 }
 
 /**
- * Expires held vouchers past their date: hold voided, stock restored. SKIP LOCKED lets several
- * server processes run it at once; a redemption being confirmed right now is skipped.
+ * Expires held vouchers past their date: hold voided, stock restored. Each voucher is claimed
+ * and released in its own short transaction, so the sweep never holds one offer's row while it
+ * waits for another driver's wallet (which a redeem of that offer may hold: a deadlock). SKIP
+ * LOCKED lets several server processes sweep at once; a voucher being confirmed or cancelled
+ * right now is skipped and left to that call.
  */
 export async function expireRedemptions(db: Db, clock: Clock, max = 200): Promise<number> {
-  return db.transaction(async (tx) => {
-    const due = await tx
-      .select()
-      .from(redemptions)
-      .where(and(eq(redemptions.status, 'held'), lt(redemptions.expiresAt, sql`${clock.now().toISOString()}::timestamptz + interval '1 millisecond'`)))
-      .orderBy(asc(redemptions.expiresAt))
-      .limit(max)
-      .for('update', { skipLocked: true });
-    for (const r of due) await release(tx, clock, r, 'expired', null, 'voucher expired');
-    return due.length;
-  });
+  let expired = 0;
+  while (expired < max) {
+    const one = await db.transaction(async (tx) => {
+      const [r] = await tx
+        .select()
+        .from(redemptions)
+        .where(and(eq(redemptions.status, 'held'), lt(redemptions.expiresAt, sql`${clock.now().toISOString()}::timestamptz + interval '1 millisecond'`)))
+        .orderBy(asc(redemptions.expiresAt))
+        .limit(1)
+        .for('update', { skipLocked: true });
+      if (!r) return false;
+      await release(tx, clock, r, 'expired', null, 'voucher expired');
+      return true;
+    });
+    if (!one) break;
+    expired++;
+  }
+  return expired;
 }
 
 export async function myRedemptions(db: Db, driverId: string, limit = 100) {
@@ -406,7 +426,8 @@ export async function settle(db: Db, clock: Clock, actor: SessionUser, partnerId
       const amount = due.reduce((sum, r) => sum.plus(r.captured ?? 0), new Decimal(0));
       const id = randomUUID();
       let transferId: string | null = null;
-      if (amount.isPositive()) {
+      // decimal.js counts zero as positive: an empty period settles to zero without a transfer
+      if (amount.greaterThan(0)) {
         const account = await findAccount(tx, { kind: 'partner_settlement', ownerId: partnerId });
         const outcome = await createLedger(tx, clock).run({
           op: 'transfer',

@@ -3,32 +3,41 @@ import QRCode from 'qrcode';
 
 /**
  * Voucher codes a garage clerk can type from a phone screen: no 0/O, 1/I/L or U, nine random
- * characters (about 44 bits) and a Luhn mod-30 check character that catches every single
- * mistyped character and every swap of two neighbours.
+ * characters (about 44 bits) and one check character.
+ *
+ * The check is a weighted sum modulo the prime 31: the character i places from the right (the
+ * check character is 1) counts i times its value, and a valid code sums to 0. Because 31 is
+ * prime and every weight and every difference of two values lies in 1..30, one wrong character
+ * always changes the sum, and so does a swap of two neighbours (their weights differ by 1). Luhn
+ * mod 30 cannot promise the second: it misses swapping the first and last characters of the
+ * alphabet ("2Z" ↔ "Z2"). The price of a prime modulus is one residue (30) that no character
+ * stands for; bodies that would need it are drawn again.
  */
 export const ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
 const N = ALPHABET.length;
+const MODULUS = 31;
 const BODY_LENGTH = 9;
 
-function luhnSum(chars: string, startFactor: 1 | 2): number {
-  let factor = startFactor;
+/** Σ weight × value, weights counted from the right starting at `firstWeight`. */
+function weightedSum(chars: string, firstWeight: number): number {
   let sum = 0;
-  for (let i = chars.length - 1; i >= 0; i--) {
-    const product = factor * ALPHABET.indexOf(chars[i]!);
-    sum += Math.floor(product / N) + (product % N);
-    factor = factor === 2 ? 1 : 2;
-  }
-  return sum;
+  for (let i = chars.length - 1, weight = firstWeight; i >= 0; i--, weight++) sum += weight * ALPHABET.indexOf(chars[i]!);
+  return sum % MODULUS;
 }
 
-export function checkCharacter(body: string): string {
-  return ALPHABET[(N - (luhnSum(body, 2) % N)) % N]!;
+/** The check character for `body`, or null when the body needs the one residue without a character. */
+export function checkCharacter(body: string): string | null {
+  const value = (MODULUS - weightedSum(body, 2)) % MODULUS;
+  return value < N ? ALPHABET[value]! : null;
 }
 
 export function newVoucherCode(): string {
-  let body = '';
-  for (let i = 0; i < BODY_LENGTH; i++) body += ALPHABET[randomInt(N)];
-  return body + checkCharacter(body);
+  for (;;) {
+    let body = '';
+    for (let i = 0; i < BODY_LENGTH; i++) body += ALPHABET[randomInt(N)];
+    const check = checkCharacter(body);
+    if (check) return body + check;
+  }
 }
 
 /** `ABCDE-FGHJK`: how a code is shown and printed. */
@@ -50,7 +59,7 @@ export function parseVoucherCode(input: string): CodeCheck {
   if (wrong.length > 0) {
     return { ok: false, reason: 'characters', detail: `voucher codes never contain ${wrong.join(', ')}; check the code on the driver's screen` };
   }
-  if (luhnSum(code, 1) % N !== 0) {
+  if (weightedSum(code, 1) !== 0) {
     return { ok: false, reason: 'check', detail: 'this code has a typo: one character is wrong or two are swapped' };
   }
   return { ok: true, code };
