@@ -1,6 +1,4 @@
 import { createDb, type DbHandle } from '../db/client';
-import { createApp } from './app';
-import type { Clock } from './clock';
 import type { Config } from './config';
 
 /** Opens the configured database and applies migrations: the start of every entry point. */
@@ -17,4 +15,3 @@ export async function openDatabase(config: Config): Promise<DbHandle> {
   return handle;
 }
 
-export { createApp, type Clock };

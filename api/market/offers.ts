@@ -2,7 +2,7 @@ import Decimal from 'decimal.js';
 import { and, eq, sql } from 'drizzle-orm';
 import type { z } from '@hono/zod-openapi';
 import type { Db } from '../../db/client';
-import { offers, partners, type Grade, type OfferStatus } from '../../db/schema/index';
+import { offers, partners, type OfferStatus } from '../../db/schema/index';
 import { audit } from '../audit/audit';
 import { AppError } from '../errors';
 import type { SessionUser } from '../http/env';
@@ -236,4 +236,3 @@ export function filterAndSort(list: CatalogOffer[], filter: CatalogFilter): Cata
   });
 }
 
-export type { Grade };

@@ -68,17 +68,14 @@ export async function redeem(db: Db, clock: Clock, driver: SessionUser, offerId:
     if (prior.requestHash !== requestHash) throw new AppError('idempotency_conflict', 'this Idempotency-Key was used to redeem a different offer');
     return { redemption: prior, replayed: true };
   };
-  const earlier = await replay();
-  if (earlier) return earlier;
-
   const grade = await currentGrade(db, driver.id);
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.transaction(async (tx) => {
         const now = clock.now();
         const wallet = await lockWallet(tx, driver.id);
-        // A retry that was already in flight when the first call began finds its voucher here:
-        // the wallet lock orders a driver's redeems, so the first one has committed by now.
+        // A retry finds its voucher here, including one that raced the first call: the wallet
+        // lock orders a driver's redeems, so the first one has committed by now.
         const first = await replay(tx);
         if (first) return first;
         const offer = await findOffer(tx, offerId);
