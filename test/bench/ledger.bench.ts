@@ -14,8 +14,8 @@
 //   BENCH_SECONDS       duration of pgbench and of phases a–c (default 20); (d) runs half as long
 //   BENCH_INFLIGHT      callers in flight for (b) (default 256)
 
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,6 +28,7 @@ import { applyBatch, applyDirect, createLedger, type LedgerOp, type LedgerOutcom
 import { trialBalance, verify } from '../../api/ledger/reads';
 import { createDb, queryRows, type Db, type DbHandle } from '../../db/client';
 import { startCluster, type PgCluster } from '../support/pg-cluster';
+import { clientCpuSeconds, codeVersion, machineBusySeconds, positiveNumber, postgresCpuSeconds, stats, withDatabase, type Stats } from './measure';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -56,93 +57,13 @@ const TARGETS = { a: 1.2, b: 4, cOfA: 0.9, d: 2000 } as const;
 
 const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-function positiveNumber(raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
 const log = (...args: unknown[]) => console.log(...args);
 
 // ---------------------------------------------------------------------------------------------
 // Statistics
 
-interface Stats {
-  n: number;
-  p50: number;
-  p99: number;
-  mean: number;
-  max: number;
-}
-
-/** Nearest-rank percentiles over every sample (sorted copy). */
-function stats(samples: number[]): Stats {
-  if (samples.length === 0) return { n: 0, p50: NaN, p99: NaN, mean: NaN, max: NaN };
-  const s = Float64Array.from(samples).sort();
-  const rank = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
-  let sum = 0;
-  for (const v of s) sum += v;
-  return { n: s.length, p50: rank(0.5), p99: rank(0.99), mean: sum / s.length, max: s[s.length - 1]! };
-}
-
 // ---------------------------------------------------------------------------------------------
 // CPU accounting: this process (client) and, when we started the cluster, the server's processes.
-
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** utime, stime, cutime, cstime and ppid from /proc/PID/stat (fields after the command name). */
-function procStat(pid: number): { ppid: number; self: number; children: number } | null {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // f[0] = state (field 3); utime = field 14 -> f[11]; stime f[12]; cutime f[13]; cstime f[14]; ppid field 4 -> f[1]
-    return { ppid: Number(f[1]), self: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
-  } catch {
-    return null;
-  }
-}
-
-/**
- * CPU seconds used so far by a postmaster and all its backends: live children's own time plus
- * the postmaster's own and reaped-children time (exited backends are accounted there).
- */
-function serverCpuSeconds(postmasterPid: number | null): number | null {
-  if (postmasterPid === null) return null;
-  const pm = procStat(postmasterPid);
-  if (!pm) return null;
-  let ticks = pm.self + pm.children;
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const st = procStat(Number(name));
-    if (st && st.ppid === postmasterPid) ticks += st.self;
-  }
-  return ticks / CLK_TCK;
-}
-
-function clientCpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
-/** Busy CPU seconds of the whole machine so far (all CPUs, from /proc/stat), or null off Linux. */
-function machineBusySeconds(): number | null {
-  try {
-    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
-    const f = line.trim().split(/\s+/).slice(1).map(Number);
-    // user nice system idle iowait irq softirq steal ...
-    const busy = (f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0) + (f[7] ?? 0);
-    return busy / CLK_TCK;
-  } catch {
-    return null;
-  }
-}
 
 interface CpuUse {
   client: number;
@@ -157,11 +78,11 @@ interface CpuWindow {
 
 function cpuWindow(postmasterPid: number | null): CpuWindow {
   const c0 = clientCpuSeconds();
-  const s0 = serverCpuSeconds(postmasterPid);
+  const s0 = postgresCpuSeconds(postmasterPid);
   const m0 = machineBusySeconds();
   return {
     stop() {
-      const s1 = serverCpuSeconds(postmasterPid);
+      const s1 = postgresCpuSeconds(postmasterPid);
       const m1 = machineBusySeconds();
       const client = clientCpuSeconds() - c0;
       const server = s0 === null || s1 === null ? null : s1 - s0;
@@ -405,11 +326,6 @@ function connParts(url: string): ConnParts {
   };
 }
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 interface PgbenchResult {
   tps: number;
@@ -699,17 +615,6 @@ async function pgliteProbes(db: Db) {
 // Main
 
 /** The commit measured, and whether the ledger's code differs from it in the working tree. */
-function codeVersion(): string {
-  const root = new URL('../..', import.meta.url).pathname;
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const paths = ['api/ledger', 'db/migrations/0000_init.sql', 'db/migrations/0001_ledger_rules.sql', 'db/schema/ledger.ts', 'db/client.ts'];
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', ...paths], { cwd: root, encoding: 'utf8' }).trim();
-    return `commit ${head}${dirty ? ` + uncommitted changes to the ledger code (${dirty.split('\n').map((l) => l.slice(3)).join(', ')})` : ' (ledger code as committed)'}`;
-  } catch {
-    return 'unknown (not a git checkout)';
-  }
-}
 
 const fmt = (n: number, digits = 0) =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '—';
@@ -718,7 +623,7 @@ async function main(): Promise<number> {
   const cores = cpus().length;
   const startedAt = new Date();
   log(`# Milepost ledger benchmark — ${startedAt.toISOString()}`);
-  log(`code: ${codeVersion()}`);
+  log(`code: ${codeVersion(['api/ledger', 'db/migrations/0000_init.sql', 'db/migrations/0001_ledger_rules.sql', 'db/schema/ledger.ts', 'db/client.ts'], 'the ledger code')}`);
   log(`node ${process.version}, ${cores} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), BENCH_SECONDS=${SECONDS}, (b) in flight=${INFLIGHT}`);
   log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (anything else running shares these ${cores} CPUs and the disk)`);
 

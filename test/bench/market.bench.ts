@@ -16,8 +16,8 @@
 //   BENCH_CONNECTIONS   HTTP connections the load generator keeps busy (default 64)
 //   BENCH_WARMUP        seconds of warm-up per endpoint before measuring, not reported in the table (default 3; 0 = none)
 
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -40,6 +40,18 @@ import { createPartner } from '../../api/partners/partners.service';
 import { createDb, queryRows, type Db } from '../../db/client';
 import * as schema from '../../db/schema/index';
 import { freePort, startCluster, type PgCluster } from '../support/pg-cluster';
+import {
+  clientCpuSeconds,
+  codeVersion,
+  machineBusySeconds,
+  positiveNumber,
+  postgresCpuSeconds,
+  processCpuSeconds,
+  ROOT,
+  stats,
+  withDatabase,
+  type Stats,
+} from './measure';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -75,14 +87,6 @@ const TARGETS = { redeemPerSec: 3000, redeemP99Ms: 50, readsPerSec: 10_000 } as 
 const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 /** Every Idempotency-Key the load generator sends starts with this (no ':' — the server stores `driverId:key`). */
 const KEY_PREFIX = `mb-${runId}-`;
-const ROOT = new URL('../..', import.meta.url).pathname;
-
-function positiveNumber(raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got ${JSON.stringify(raw)}`);
-  return n;
-}
 
 function nonNegativeNumber(raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw.trim() === '') return fallback;
@@ -99,85 +103,8 @@ const fmt = (n: number, digits = 0) =>
 // ---------------------------------------------------------------------------------------------
 // Statistics
 
-interface Stats {
-  n: number;
-  p50: number;
-  p99: number;
-  mean: number;
-  max: number;
-}
-
-/** Nearest-rank percentiles over every sample (sorted copy). */
-function stats(samples: ArrayLike<number>): Stats {
-  if (samples.length === 0) return { n: 0, p50: NaN, p99: NaN, mean: NaN, max: NaN };
-  const s = Float64Array.from(samples).sort();
-  const rank = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
-  let sum = 0;
-  for (const v of s) sum += v;
-  return { n: s.length, p50: rank(0.5), p99: rank(0.99), mean: sum / s.length, max: s[s.length - 1]! };
-}
-
 // ---------------------------------------------------------------------------------------------
 // CPU accounting: this process (load generator), the app server (child), PostgreSQL, the rest.
-
-const CLK_TCK = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** utime, stime, cutime+cstime and ppid from /proc/PID/stat (fields after the command name). */
-function procStat(pid: number): { ppid: number; self: number; user: number; system: number; children: number } | null {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    const user = Number(f[11]);
-    const system = Number(f[12]);
-    return { ppid: Number(f[1]), self: user + system, user, system, children: Number(f[13]) + Number(f[14]) };
-  } catch {
-    return null;
-  }
-}
-
-/** CPU seconds of one process (all its threads), split into user and kernel time, or null. */
-function processCpuSeconds(pid: number | null): { user: number; system: number } | null {
-  if (pid === null) return null;
-  const st = procStat(pid);
-  return st ? { user: st.user / CLK_TCK, system: st.system / CLK_TCK } : null;
-}
-
-/** CPU seconds of a postmaster and all its backends (live children plus reaped ones). */
-function postgresCpuSeconds(postmasterPid: number | null): number | null {
-  if (postmasterPid === null) return null;
-  const pm = procStat(postmasterPid);
-  if (!pm) return null;
-  let ticks = pm.self + pm.children;
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const st = procStat(Number(name));
-    if (st && st.ppid === postmasterPid) ticks += st.self;
-  }
-  return ticks / CLK_TCK;
-}
-
-function clientCpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
-/** Busy CPU seconds of the whole machine so far (all CPUs, from /proc/stat), or null off Linux. */
-function machineBusySeconds(): number | null {
-  try {
-    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
-    const f = line.trim().split(/\s+/).slice(1).map(Number);
-    const busy = (f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0) + (f[7] ?? 0);
-    return busy / CLK_TCK;
-  } catch {
-    return null;
-  }
-}
 
 interface CpuUse {
   /** This process: the load generator (autocannon runs on this thread). */
@@ -801,28 +728,13 @@ async function proofs(db: Db, book: KeyBook, httpRedeem2xx: number): Promise<Pro
 // ---------------------------------------------------------------------------------------------
 // Main
 
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
-function codeVersion(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const paths = ['api', 'db'];
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', ...paths], { cwd: ROOT, encoding: 'utf8' }).trimEnd();
-    return `commit ${head}${dirty ? ` + uncommitted changes (${dirty.split('\n').map((l) => l.slice(3)).join(', ')})` : ' (api/ and db/ as committed)'}`;
-  } catch {
-    return 'unknown (not a git checkout)';
-  }
-}
 
 async function main(): Promise<number> {
   const cores = cpus().length;
   const startedAt = new Date();
   log(`# Milepost market benchmark — ${startedAt.toISOString()}`);
-  log(`code: ${codeVersion()}`);
+  log(`code: ${codeVersion(['api', 'db'], 'api/ and db/')}`);
   log(`node ${process.version}, ${cores} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), BENCH_SECONDS=${SECONDS}, BENCH_CONNECTIONS=${CONNECTIONS}, BENCH_WARMUP=${WARMUP}`);
   log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (the load generator, the app server and PostgreSQL share these ${cores} CPUs)`);
 

@@ -1,0 +1,113 @@
+// Measuring helpers shared by the benchmarks: environment numbers, percentiles, CPU accounting
+// from /proc, and which code a run measured.
+
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+export const ROOT = new URL('../..', import.meta.url).pathname;
+
+export function positiveNumber(raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+export interface Stats {
+  n: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  max: number;
+}
+
+/** Nearest-rank percentiles over every sample (sorted copy). */
+export function stats(samples: ArrayLike<number>): Stats {
+  if (samples.length === 0) return { n: 0, p50: NaN, p99: NaN, mean: NaN, max: NaN };
+  const s = Float64Array.from(samples).sort();
+  const rank = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
+  let sum = 0;
+  for (const v of s) sum += v;
+  return { n: s.length, p50: rank(0.5), p99: rank(0.99), mean: sum / s.length, max: s[s.length - 1]! };
+}
+
+export const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime, stime, cutime+cstime and ppid from /proc/PID/stat (fields after the command name). */
+export function procStat(pid: number): { ppid: number; self: number; user: number; system: number; children: number } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // f[0] = state (field 3); ppid field 4 -> f[1]; utime field 14 -> f[11]; stime f[12]; cutime f[13]; cstime f[14]
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const user = Number(f[11]);
+    const system = Number(f[12]);
+    return { ppid: Number(f[1]), self: user + system, user, system, children: Number(f[13]) + Number(f[14]) };
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of one process (all its threads), split into user and kernel time, or null. */
+export function processCpuSeconds(pid: number | null): { user: number; system: number } | null {
+  if (pid === null) return null;
+  const st = procStat(pid);
+  return st ? { user: st.user / CLK_TCK, system: st.system / CLK_TCK } : null;
+}
+
+/**
+ * CPU seconds used so far by a postmaster and all its backends: live children's own time plus
+ * the postmaster's own and reaped-children time (exited backends are accounted there).
+ */
+export function postgresCpuSeconds(postmasterPid: number | null): number | null {
+  if (postmasterPid === null) return null;
+  const pm = procStat(postmasterPid);
+  if (!pm) return null;
+  let ticks = pm.self + pm.children;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const st = procStat(Number(name));
+    if (st && st.ppid === postmasterPid) ticks += st.self;
+  }
+  return ticks / CLK_TCK;
+}
+
+export function clientCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** Busy CPU seconds of the whole machine so far (all CPUs, from /proc/stat), or null off Linux. */
+export function machineBusySeconds(): number | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal ...
+    const busy = (f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0) + (f[7] ?? 0);
+    return busy / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** The commit measured, and whether `paths` had uncommitted changes. */
+export function codeVersion(paths: string[], what: string): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', ...paths], { cwd: ROOT, encoding: 'utf8' }).trimEnd();
+    return `commit ${head}${dirty ? ` + uncommitted changes to ${what} (${dirty.split('\n').map((l) => l.slice(3)).join(', ')})` : ` (${what} as committed)`}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
