@@ -58,6 +58,16 @@ export async function balance(db: Db, accountId: string): Promise<Balance> {
   };
 }
 
+/** What a driver can spend now, from their wallet row alone (one indexed lookup), or null. */
+export async function driverAvailable(db: Db, driverId: string): Promise<Decimal | null> {
+  const row = await queryOne<{ available: string }>(
+    db,
+    sql`select posted - debits_pending as available from ledger_accounts
+         where kind = 'driver_wallet' and owner_id = ${driverId}`,
+  );
+  return row ? dec(row.available) : null;
+}
+
 /** Posted balance and open holds as they stood at `at` (holds placed by then and not yet resolved by then). */
 export async function balanceAsOf(db: Db, accountId: string, at: Date) {
   const row = await queryOne<{ posted: string; held: string }>(

@@ -5,9 +5,8 @@ import { currentUser, requireRole } from '../auth/middleware';
 import { AppError } from '../errors';
 import type { SessionUser } from '../http/env';
 import { createRouter, jsonBody, jsonContent, problems, signedIn } from '../http/openapi';
-import { balance } from '../ledger/reads';
+import { driverAvailable } from '../ledger/reads';
 import { IdempotencyHeader } from '../ledger/ledger.schemas';
-import { walletOf } from '../ledger/accounts';
 import { currentGrade, meetsGrade, priceFor } from '../rating/benefits';
 import type { Db } from '../../db/client';
 import type { Grade } from '../../db/schema/index';
@@ -53,9 +52,8 @@ interface Viewer {
 
 async function viewerOf(db: Db, user: SessionUser | null): Promise<Viewer> {
   if (!user || user.role !== 'driver') return { grade: null, available: null };
-  const wallet = await walletOf(db, user.id);
-  const [grade, b] = await Promise.all([currentGrade(db, user.id), wallet ? balance(db, wallet) : null]);
-  return { grade, available: b?.available ?? null };
+  const [grade, available] = await Promise.all([currentGrade(db, user.id), driverAvailable(db, user.id)]);
+  return { grade, available };
 }
 
 function offerJson(o: CatalogOffer, viewer: Viewer): z.infer<typeof Offer> {
