@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { isStorableText, unstorableTextMessage } from '../http/text';
 
-export const roles = ['driver', 'partner_staff', 'committee'] as const;
+export const roles = ['driver', 'partner_staff', 'committee', 'integration'] as const;
 export const Role = z.enum(roles).openapi({ description: 'What the user may do', example: 'driver' });
 export type Role = z.infer<typeof Role>;
 

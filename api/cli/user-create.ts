@@ -7,7 +7,7 @@ import { AppError } from '../errors';
 import { openDatabase } from '../server';
 
 const usage =
-  'usage: npm run user:create -- --role committee|driver|partner_staff --phone P --name N --password W ' +
+  'usage: npm run user:create -- --role committee|driver|partner_staff|integration --phone P --name N --password W ' +
   '[--plate PLATE (drivers)] [--partner PARTNER_ID (partner staff)]';
 
 const Args = z

@@ -3,7 +3,8 @@ import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-o
 import { createdAt, id } from './columns';
 import { partners } from './partners';
 
-export const userRoles = ['driver', 'partner_staff', 'committee'] as const;
+/** `integration`: a machine account (e.g. the safety-records feed) that may only post safety events. */
+export const userRoles = ['driver', 'partner_staff', 'committee', 'integration'] as const;
 
 export const users = pgTable(
   'users',
@@ -18,7 +19,7 @@ export const users = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    check('users_role_check', sql`${t.role} in ('driver', 'partner_staff', 'committee')`),
+    check('users_role_check', sql`${t.role} in ('driver', 'partner_staff', 'committee', 'integration')`),
     // partner staff belong to exactly one partner; nobody else does
     check('users_partner_binding', sql`(${t.role} = 'partner_staff') = (${t.partnerId} is not null)`),
     check('users_driver_plate', sql`${t.role} <> 'driver' or ${t.plateNumber} is not null`),
