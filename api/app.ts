@@ -14,6 +14,7 @@ import { docsRoutes } from './http/docs';
 import type { AppEnv } from './http/env';
 import { problemResponse, renderError } from './http/errors';
 import { createRouter } from './http/openapi';
+import { UPLOAD_LIMITS, uploadLimitFor } from './http/uploads';
 import { ledgerRoutes } from './ledger/ledger.routes';
 import { createMarketRoutes } from './market/market.routes';
 import { partnerRoutes } from './partners/partners.routes';
@@ -42,15 +43,27 @@ export function createApp(deps: AppDeps) {
     c.set('clock', deps.clock);
     await next();
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
-      onError: () => {
-        throw new AppError('payload_too_large', `the body may be at most ${deps.config.maxBodyBytes} bytes`);
-      },
-    }),
+  const jsonLimit = bodyLimit({
+    maxSize: deps.config.maxBodyBytes,
+    onError: () => {
+      throw new AppError('payload_too_large', `the body may be at most ${deps.config.maxBodyBytes} bytes`);
+    },
+  });
+  const uploadLimits = new Map(
+    UPLOAD_LIMITS.map((u) => [
+      u,
+      bodyLimit({
+        maxSize: u.maxBytes,
+        onError: () => {
+          throw new AppError('payload_too_large', `this upload takes ${u.what}; the body may be at most ${u.maxBytes} bytes`);
+        },
+      }),
+    ]),
   );
+  app.use('/api/*', (c, next) => {
+    const upload = uploadLimitFor(c.req.method, c.req.path);
+    return (upload ? uploadLimits.get(upload)! : jsonLimit)(c, next);
+  });
   app.use('/api/*', loadSession);
 
   app.route('/api', apiRoutes());
