@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
-import { and, desc, eq, lte, sql } from 'drizzle-orm';
-import { queryOne, type Db } from '../../db/client';
+import { and, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client';
 import { earnings, rewardRules, rewardRuleVersions, type EarningSource, type GridCategory, type RuleActivity } from '../../db/schema/index';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
-import { PROGRAMME_ACCOUNTS, walletOf } from '../ledger/accounts';
-import { createLedger, outcomeError } from '../ledger/ledger';
-import { currentGrade } from '../rating/benefits';
+import { PROGRAMME_ACCOUNTS } from '../ledger/accounts';
+import { issueMany, outcomeError, type IssueOp } from '../ledger/ledger';
+import { currentGrades } from '../rating/benefits';
 import { capPeriods, paymentFor, RuleTerms, type CapPeriod } from './terms';
 
 /** Calendar periods (caps, "this month") are counted in the programme's local time. */
@@ -46,23 +46,6 @@ export async function ruleVersionAt(db: Db, activity: RuleActivity, at: Date): P
   return { ...row, terms: RuleTerms.parse(row.terms) };
 }
 
-/** Units already paid to the driver for this activity in each calendar period containing `at`. */
-async function unitsUsed(db: Db, driverId: string, source: EarningSource, at: Date): Promise<Record<CapPeriod, Decimal>> {
-  const ts = sql`${at.toISOString()}::timestamptz`;
-  const local = sql`(${ts} at time zone ${PROGRAMME_TIME_ZONE})`;
-  const start = (period: CapPeriod) => sql`(date_trunc(${period}, ${local}) at time zone ${PROGRAMME_TIME_ZONE})`;
-  const sum = (period: CapPeriod) =>
-    sql`coalesce(sum(units) filter (where activity_at >= ${start(period)} and activity_at < ${start(period)} + ${`1 ${period}`}::interval), 0)::text`;
-  const row = await queryOne<Record<CapPeriod, string>>(
-    db,
-    sql`select ${sum('day')} as day, ${sum('week')} as week, ${sum('month')} as month
-        from earnings
-        where driver_id = ${driverId} and source = ${source}
-          and activity_at >= ${start('month')} - interval '7 days' and activity_at < ${start('month')} + interval '1 month 7 days'`,
-  );
-  return Object.fromEntries(capPeriods.map((p) => [p, new Decimal(row?.[p] ?? 0)])) as Record<CapPeriod, Decimal>;
-}
-
 export interface EarnInput {
   driverId: string;
   source: Exclude<EarningSource, 'award'>;
@@ -91,72 +74,15 @@ export type EarnResult =
  * A payment the caps reduce to zero is still recorded, with zero points and no transfer.
  */
 export async function earn(tx: Db, clock: Clock, input: EarnInput): Promise<EarnResult> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`earn:${input.driverId}`}, 0))`);
-  const [prior] = await tx
-    .select()
-    .from(earnings)
-    .where(and(eq(earnings.source, input.source), eq(earnings.sourceId, input.sourceId)));
-  if (prior) return { paid: true, earning: prior, replayed: true };
-
-  const rule = await ruleVersionAt(tx, input.source, input.activityAt);
-  if (!rule) return { paid: false, reason: 'no_rule', earning: null, replayed: false };
-  if (!rule.enabled) return { paid: false, reason: 'rule_disabled', earning: null, replayed: false };
-
-  const needsUsage = rule.terms.caps && Object.keys(rule.terms.caps).length > 0;
-  const [used, grade] = await Promise.all([
-    needsUsage ? unitsUsed(tx, input.driverId, input.source, input.activityAt) : Promise.resolve({}),
-    currentGrade(tx, input.driverId),
-  ]);
-  const payment = paymentFor(rule.terms, { requested: input.units, used, grade, category: input.category ?? null });
-  const id = randomUUID();
-  const now = clock.now();
-  let transferId: string | null = null;
-  if (payment.points.gt(0)) {
-    const wallet = await walletOf(tx, input.driverId);
-    if (!wallet) throw new AppError('not_found', `driver ${input.driverId} has no points wallet`);
-    const outcome = await createLedger(tx, clock).run({
-      op: 'transfer',
-      key: `earn:${input.source}:${input.sourceId}:${rule.id}`,
-      code: `earn.${input.source}`,
-      debit: PROGRAMME_ACCOUNTS.issuance,
-      credit: wallet,
-      amount: payment.points,
-      reason: `${input.reason} (rule ${rule.activity} v${rule.version})`,
-      actorId: input.actorId ?? null,
-      refType: 'earning',
-      refId: id,
-    });
-    if (!outcome.ok) throw outcomeError(outcome);
-    transferId = outcome.transferId;
-  }
-  const [earning] = await tx
-    .insert(earnings)
-    .values({
-      id,
-      key: `earn:${input.source}:${input.sourceId}:${rule.id}`,
-      driverId: input.driverId,
-      source: input.source,
-      sourceId: input.sourceId,
-      ruleVersionId: rule.id,
-      units: payment.units.toFixed(2),
-      requestedUnits: input.units.toFixed(2),
-      basePoints: payment.basePoints,
-      multiplier: payment.multiplier.toFixed(3),
-      grade,
-      points: payment.points,
-      activityAt: input.activityAt,
-      transferId,
-      reason: input.reason,
-      actorId: input.actorId ?? null,
-      createdAt: now,
-    })
-    .returning();
-  return { paid: true, earning: earning!, replayed: false };
+  const [result] = await earnMany(tx, clock, [input]);
+  return result!;
 }
+
+const offsetFormat = new Intl.DateTimeFormat('en-US', { timeZone: PROGRAMME_TIME_ZONE, timeZoneName: 'longOffset' });
 
 /** The programme time zone's offset from UTC at `at`, in minutes (e.g. 480 for UTC+8). */
 function offsetMinutes(at: Date): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone: PROGRAMME_TIME_ZONE, timeZoneName: 'longOffset' })
+  const name = offsetFormat
     .formatToParts(at)
     .find((p) => p.type === 'timeZoneName')!.value; // "GMT+08:00", or "GMT" at zero
   const m = /GMT([+-])(\d\d):(\d\d)/.exec(name);
@@ -172,4 +98,190 @@ export function localMidnight(date: string): Date {
 /** The local calendar date (`YYYY-MM-DD`) of a moment in the programme's time zone. */
 export function localDate(at: Date): string {
   return new Date(at.getTime() + offsetMinutes(at) * 60_000).toISOString().slice(0, 10);
+}
+
+/** The keys of the calendar day, week (from Monday) and month containing `at`, locally. */
+function periodKeys(at: Date): Record<CapPeriod, string> {
+  const day = localDate(at);
+  const d = new Date(`${day}T00:00:00Z`);
+  const monday = new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+  return { day, week: monday, month: day.slice(0, 7) };
+}
+
+/**
+ * `earn()` for many activities at once, set-based: one lock statement, one query each for prior
+ * payments, wallets, grades and cap usage, one bulk ledger call and one insert, whatever the
+ * batch size. Caps count in input order within the batch. Results come back in input order.
+ */
+export async function earnMany(tx: Db, clock: Clock, inputs: readonly EarnInput[]): Promise<EarnResult[]> {
+  if (inputs.length === 0) return [];
+  const drivers = [...new Set(inputs.map((i) => i.driverId))];
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(k) from (select hashtextextended('earn:' || d, 0) as k from jsonb_array_elements_text(${JSON.stringify(drivers)}::jsonb) d order by 1) s`,
+  );
+  const results: Array<EarnResult | undefined> = new Array(inputs.length);
+
+  const priors = await tx
+    .select()
+    .from(earnings)
+    .where(
+      sql`(${earnings.source}, ${earnings.sourceId}) in (select s, i from jsonb_to_recordset(${JSON.stringify(inputs.map((i) => ({ s: i.source, i: i.sourceId })))}::jsonb) as x(s text, i text))`,
+    );
+  const priorBy = new Map(priors.map((p) => [`${p.source}\u0000${p.sourceId}`, p]));
+
+  const versions = await allVersions(tx, [...new Set(inputs.map((i) => i.source))]);
+  const [walletRows, grades, usedRows] = await Promise.all([
+    queryRows<{ owner_id: string; id: string }>(
+      tx,
+      sql`select owner_id, id from ledger_accounts
+          where kind = 'driver_wallet' and owner_id in (select d::uuid from jsonb_array_elements_text(${JSON.stringify(drivers)}::jsonb) d)`,
+    ),
+    currentGrades(tx, drivers),
+    usageRows(tx, inputs, versions),
+  ]);
+  const wallets = new Map(walletRows.map((w) => [w.owner_id, w.id]));
+  const used = new Map<string, Decimal>();
+  const usedKey = (driverId: string, source: string, period: CapPeriod, key: string) => `${driverId}|${source}|${period}|${key}`;
+  for (const row of usedRows) {
+    const keys = periodKeys(new Date(Number(row.activity_ms)));
+    for (const p of capPeriods) {
+      const k = usedKey(row.driver_id, row.source, p, keys[p]);
+      used.set(k, (used.get(k) ?? new Decimal(0)).plus(row.units));
+    }
+  }
+
+  const now = clock.now();
+  const fresh: Array<{ index: number; row: typeof earnings.$inferInsert; op: IssueOp | null }> = [];
+  const seen = new Set<string>();
+  inputs.forEach((input, index) => {
+    const id = `${input.source}\u0000${input.sourceId}`;
+    const prior = priorBy.get(id);
+    if (prior) {
+      results[index] = { paid: true, earning: prior, replayed: true };
+      return;
+    }
+    if (seen.has(id)) throw new Error(`earnMany: ${input.source} ${input.sourceId} appears twice in one batch`);
+    seen.add(id);
+    const rule = versionAt(versions, input.source, input.activityAt);
+    if (!rule) {
+      results[index] = { paid: false, reason: 'no_rule', earning: null, replayed: false };
+      return;
+    }
+    if (!rule.enabled) {
+      results[index] = { paid: false, reason: 'rule_disabled', earning: null, replayed: false };
+      return;
+    }
+    const keys = periodKeys(input.activityAt);
+    const usedNow = Object.fromEntries(
+      capPeriods.map((p) => [p, used.get(usedKey(input.driverId, input.source, p, keys[p])) ?? new Decimal(0)]),
+    ) as Record<CapPeriod, Decimal>;
+    const grade = grades.get(input.driverId) ?? null;
+    const payment = paymentFor(rule.terms, { requested: input.units, used: usedNow, grade, category: input.category ?? null });
+    for (const p of capPeriods) {
+      const k = usedKey(input.driverId, input.source, p, keys[p]);
+      used.set(k, (used.get(k) ?? new Decimal(0)).plus(payment.units));
+    }
+    const earningId = randomUUID();
+    const key = `earn:${input.source}:${input.sourceId}:${rule.id}`;
+    let op: IssueOp | null = null;
+    if (payment.points.gt(0)) {
+      const wallet = wallets.get(input.driverId);
+      if (!wallet) throw new AppError('not_found', `driver ${input.driverId} has no points wallet`);
+      op = {
+        key,
+        code: `earn.${input.source}`,
+        debit: PROGRAMME_ACCOUNTS.issuance,
+        credit: wallet,
+        amount: payment.points,
+        reason: `${input.reason} (rule ${rule.activity} v${rule.version})`,
+        actorId: input.actorId ?? null,
+        refType: 'earning',
+        refId: earningId,
+      };
+    }
+    fresh.push({
+      index,
+      op,
+      row: {
+        id: earningId,
+        key,
+        driverId: input.driverId,
+        source: input.source,
+        sourceId: input.sourceId,
+        ruleVersionId: rule.id,
+        units: payment.units.toFixed(2),
+        requestedUnits: input.units.toFixed(2),
+        basePoints: payment.basePoints,
+        multiplier: payment.multiplier.toFixed(3),
+        grade,
+        points: payment.points,
+        activityAt: input.activityAt,
+        transferId: null,
+        reason: input.reason,
+        actorId: input.actorId ?? null,
+        createdAt: now,
+      },
+    });
+  });
+
+  const paying = fresh.filter((f) => f.op);
+  const outcomes = await issueMany(tx, paying.map((f) => f.op!), now);
+  outcomes.forEach((outcome, i) => {
+    if (!outcome.ok) throw outcomeError(outcome);
+    paying[i]!.row.transferId = outcome.transferId;
+  });
+  for (let start = 0; start < fresh.length; start += INSERT_CHUNK) {
+    const chunk = fresh.slice(start, start + INSERT_CHUNK);
+    const rows = await tx.insert(earnings).values(chunk.map((f) => f.row)).returning();
+    rows.forEach((earning, i) => {
+      results[chunk[i]!.index] = { paid: true, earning, replayed: false };
+    });
+  }
+  return results as EarnResult[];
+}
+
+/** Rows per INSERT: 17 parameters each stays well under PostgreSQL's 65,535. */
+const INSERT_CHUNK = 2_000;
+
+async function allVersions(db: Db, activities: RuleActivity[]): Promise<RuleVersion[]> {
+  const rows = await db
+    .select({
+      id: rewardRuleVersions.id,
+      ruleId: rewardRuleVersions.ruleId,
+      activity: rewardRules.activity,
+      version: rewardRuleVersions.version,
+      effectiveFrom: rewardRuleVersions.effectiveFrom,
+      enabled: rewardRuleVersions.enabled,
+      terms: rewardRuleVersions.terms,
+    })
+    .from(rewardRuleVersions)
+    .innerJoin(rewardRules, eq(rewardRules.id, rewardRuleVersions.ruleId))
+    .where(inArray(rewardRules.activity, activities))
+    .orderBy(desc(rewardRuleVersions.effectiveFrom), desc(rewardRuleVersions.version));
+  return rows.map((r) => ({ ...r, terms: RuleTerms.parse(r.terms) }));
+}
+
+/** Same choice as `ruleVersionAt`, from versions already loaded (newest first). */
+function versionAt(versions: RuleVersion[], activity: RuleActivity, at: Date): RuleVersion | null {
+  return versions.find((v) => v.activity === activity && v.effectiveFrom <= at) ?? null;
+}
+
+/** Earlier payments that count towards the caps of any capped input in the batch. */
+async function usageRows(db: Db, inputs: readonly EarnInput[], versions: RuleVersion[]) {
+  const capped = inputs.filter((i) => {
+    const caps = versionAt(versions, i.source, i.activityAt)?.terms.caps;
+    return caps && Object.keys(caps).length > 0;
+  });
+  if (capped.length === 0) return [];
+  const times = capped.map((i) => i.activityAt.getTime());
+  const from = new Date(Math.min(...times) - 40 * 86_400_000);
+  const to = new Date(Math.max(...times) + 40 * 86_400_000);
+  return queryRows<{ driver_id: string; source: string; activity_ms: string; units: string }>(
+    db,
+    sql`select e.driver_id, e.source, (extract(epoch from e.activity_at) * 1000)::bigint::text as activity_ms, e.units::text as units
+          from earnings e
+          join (select distinct d, s from jsonb_to_recordset(${JSON.stringify(capped.map((i) => ({ d: i.driverId, s: i.source })))}::jsonb) as u(d uuid, s text)) c
+            on c.d = e.driver_id and c.s = e.source
+         where e.activity_at >= ${from.toISOString()}::timestamptz and e.activity_at < ${to.toISOString()}::timestamptz`,
+  );
 }

@@ -37,7 +37,8 @@ export type LedgerFailureCode =
   | 'transfer_not_found'
   | 'not_reversible'
   | 'already_reversed'
-  | 'idempotency_conflict';
+  | 'idempotency_conflict'
+  | 'not_supported';
 
 export interface LedgerSuccess {
   ok: true;
@@ -137,6 +138,26 @@ export async function applyBatch(db: Db, ops: LedgerOp[], now: Date): Promise<Le
     const rows = await queryRows<{ r: RawOutcome }>(
       db,
       sql`select r from ledger_apply_batch(${json}::jsonb, ${now.toISOString()}::timestamptz) as r`,
+    );
+    return rows.map((row) => decode(row.r));
+  });
+}
+
+/** A credit from an unbounded programme account (issuance) to a bounded one (a wallet). */
+export type IssueOp = TransferMeta & { debit: string; credit: string; amount: Decimal };
+
+/**
+ * Many issuance credits in one statement, set-based (no per-operation loop in the database):
+ * the bulk path for earning. Same idempotency and refusals as `transfer`; each op keeps its own
+ * outcome. Runs in the caller's transaction when given one.
+ */
+export async function issueMany(db: Db, ops: IssueOp[], now: Date): Promise<LedgerOutcome[]> {
+  if (ops.length === 0) return [];
+  const json = JSON.stringify(ops.map((op) => encode({ op: 'transfer', code: 'transfer', ...op })));
+  return withRetry(db, async () => {
+    const rows = await queryRows<{ r: RawOutcome }>(
+      db,
+      sql`select r from ledger_issue_many(${json}::jsonb, ${now.toISOString()}::timestamptz) as r`,
     );
     return rows.map((row) => decode(row.r));
   });

@@ -42,3 +42,8 @@ export function priceFor(price: Decimal, grade: Grade | null): Decimal {
 export async function currentGrade(_db: Db, _driverId: string): Promise<Grade | null> {
   return null;
 }
+
+/** Current grades of many drivers at once (bulk earning); same meaning as `currentGrade`. */
+export async function currentGrades(db: Db, driverIds: readonly string[]): Promise<Map<string, Grade | null>> {
+  return new Map(await Promise.all(driverIds.map(async (id) => [id, await currentGrade(db, id)] as const)));
+}

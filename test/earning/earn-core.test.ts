@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { createUser } from '../../api/auth/auth.service';
 import { FakeClock } from '../../api/clock';
-import { earn, localDate, localMidnight, ruleVersionAt } from '../../api/earning/earn';
+import { earn, earnMany, localDate, localMidnight, ruleVersionAt } from '../../api/earning/earn';
 import { paymentFor, RuleTerms } from '../../api/earning/terms';
 import { balance, verify } from '../../api/ledger/reads';
 import { walletOf } from '../../api/ledger/accounts';
@@ -82,3 +82,35 @@ describeEachBackend('earning core', (current) => {
     expect(rows).toHaveLength(1);
   });
 });
+
+describeEachBackend('earning in bulk', (current) => {
+  it('earnMany pays a batch set-based: caps count in order, replays answer from the first payment', async () => {
+    const { db, clock, driver, wallet } = await scene(current());
+    const other = await scene(current());
+    const at = localMidnight('2026-06-05');
+    const input = (driverId: string, sourceId: string, units: string) =>
+      ({ driverId, source: 'volunteering' as const, sourceId, activityAt: at, units: d(units), reason: 'import' });
+    const batch = [input(driver.id, 'x1', '30'), input(other.driver.id, 'y1', '5'), input(driver.id, 'x2', '30')];
+    const first = await db.transaction((tx) => earnMany(tx, clock, batch));
+    expect(first.map((r) => r.paid && r.earning.points.toFixed(2))).toEqual(['300.00', '50.00', '100.00']);
+    const again = await db.transaction((tx) => earnMany(tx, clock, batch));
+    expect(again.map((r) => r.paid && r.replayed)).toEqual([true, true, true]);
+    expect((await balance(db, wallet)).available.toFixed(2)).toBe('400.00');
+    expect((await balance(db, other.wallet)).available.toFixed(2)).toBe('50.00');
+    expect((await verify(db, clock.now())).ok).toBe(true);
+  });
+});
+
+describeEachBackend(
+  'earning races',
+  (current) => {
+    it('concurrent payments for one driver never exceed the monthly cap together', async () => {
+      const { db, wallet, hours } = await scene(current());
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => hours(`race-${i}`, '10', '2026-06-12')));
+      const units = results.reduce((sum, r) => sum.plus(r.paid ? r.earning.units : 0), d(0));
+      expect(units.toFixed(2)).toBe('40.00');
+      expect((await balance(db, wallet)).available.toFixed(2)).toBe('400.00');
+    });
+  },
+  { postgresOnly: true },
+);
