@@ -151,7 +151,7 @@ export async function earnMany(tx: Db, clock: Clock, inputs: readonly EarnInput[
   }
 
   const now = clock.now();
-  const fresh: Array<{ index: number; row: typeof earnings.$inferInsert; op: IssueOp | null }> = [];
+  const fresh: Array<{ index: number; row: EarningRow; op: IssueOp | null }> = [];
   const seen = new Set<string>();
   inputs.forEach((input, index) => {
     const id = `${input.source}\u0000${input.sourceId}`;
@@ -230,18 +230,43 @@ export async function earnMany(tx: Db, clock: Clock, inputs: readonly EarnInput[
     if (!outcome.ok) throw outcomeError(outcome);
     paying[i]!.row.transferId = outcome.transferId;
   });
-  for (let start = 0; start < fresh.length; start += INSERT_CHUNK) {
-    const chunk = fresh.slice(start, start + INSERT_CHUNK);
-    const rows = await tx.insert(earnings).values(chunk.map((f) => f.row)).returning();
-    rows.forEach((earning, i) => {
-      results[chunk[i]!.index] = { paid: true, earning, replayed: false };
-    });
+  if (fresh.length > 0) {
+    // One statement for the whole batch, rows as one JSON parameter: far cheaper than a
+    // many-VALUES insert with seventeen parameters a row.
+    await tx.execute(sql`
+      insert into earnings (id, key, driver_id, source, source_id, rule_version_id, units, requested_units, base_points,
+                            multiplier, grade, points, activity_at, transfer_id, reason, actor_id, created_at)
+      select id, key, driver_id, source, source_id, rule_version_id, units, requested_units, base_points,
+             multiplier, grade, points, activity_at, transfer_id, reason, actor_id, ${now.toISOString()}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(fresh.map((f) => earningJson(f.row)))}::jsonb)
+          as x(id uuid, key text, driver_id uuid, source text, source_id text, rule_version_id uuid, units numeric,
+               requested_units numeric, base_points numeric, multiplier numeric, grade text, points numeric,
+               activity_at timestamptz, transfer_id uuid, reason text, actor_id uuid)`);
+    for (const f of fresh) results[f.index] = { paid: true, earning: f.row, replayed: false };
   }
   return results as EarnResult[];
 }
 
-/** Rows per INSERT: 17 parameters each stays well under PostgreSQL's 65,535. */
-const INSERT_CHUNK = 2_000;
+function earningJson(row: EarningRow) {
+  return {
+    id: row.id,
+    key: row.key,
+    driver_id: row.driverId,
+    source: row.source,
+    source_id: row.sourceId,
+    rule_version_id: row.ruleVersionId,
+    units: row.units,
+    requested_units: row.requestedUnits,
+    base_points: row.basePoints.toFixed(2),
+    multiplier: row.multiplier,
+    grade: row.grade,
+    points: row.points.toFixed(2),
+    activity_at: row.activityAt.toISOString(),
+    transfer_id: row.transferId,
+    reason: row.reason,
+    actor_id: row.actorId,
+  };
+}
 
 async function allVersions(db: Db, activities: RuleActivity[]): Promise<RuleVersion[]> {
   const rows = await db

@@ -115,7 +115,9 @@ export function paymentFor(
   input: { requested: Decimal; used: Partial<Record<CapPeriod, Decimal>>; grade: Grade | null; category?: GridCategory | null },
 ): Payment {
   const below = terms.minHours !== undefined && input.requested.lt(terms.minHours);
-  const units = below ? new Decimal(0) : unitsWithinCaps(terms, input.requested, input.used);
+  // An activity the rule does not pay for uses up none of the driver's allowance.
+  const excluded = Boolean(input.category && terms.categories && !terms.categories.includes(input.category));
+  const units = below || excluded ? new Decimal(0) : unitsWithinCaps(terms, input.requested, input.used);
   const basePoints = units.times(pointsPerUnit(terms, input.category)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
   const multiplier = multiplierFor(terms, input.grade);
   return { units, basePoints, multiplier, points: basePoints.times(multiplier).toDecimalPlaces(2, Decimal.ROUND_HALF_UP) };

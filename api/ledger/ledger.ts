@@ -6,6 +6,7 @@ import { queryRows, type Db } from '../../db/client';
 import { sqlState } from '../../db/errors';
 import type { Clock } from '../clock';
 import { AppError, isProblemCode } from '../errors';
+import { uuid7 } from './uuid7';
 
 /** Who did it and why; carried on every transfer. */
 export interface TransferMeta {
@@ -153,7 +154,9 @@ export type IssueOp = TransferMeta & { debit: string; credit: string; amount: De
  */
 export async function issueMany(db: Db, ops: IssueOp[], now: Date): Promise<LedgerOutcome[]> {
   if (ops.length === 0) return [];
-  const json = JSON.stringify(ops.map((op) => encode({ op: 'transfer', code: 'transfer', ...op })));
+  const mintedAt = now.getTime();
+  // The id is minted here but is not part of the request: a retry under the same key still matches.
+  const json = JSON.stringify(ops.map((op) => ({ ...encode({ op: 'transfer', code: 'transfer', ...op }), transferId: uuid7(mintedAt) })));
   return withRetry(db, async () => {
     const rows = await queryRows<{ r: RawOutcome }>(
       db,

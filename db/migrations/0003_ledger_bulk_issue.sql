@@ -11,9 +11,6 @@ CREATE FUNCTION ledger_issue_many(ops jsonb, now_ts timestamptz) RETURNS SETOF j
 DECLARE
   w_ids uuid[];
 BEGIN
-  IF EXISTS (SELECT 1 FROM jsonb_array_elements(ops) x WHERE x->>'key' IS NULL OR x->>'hash' IS NULL) THEN
-    RAISE EXCEPTION 'ledger operations need an idempotency key and request hash';
-  END IF;
   IF to_regclass('pg_temp.ledger_issue_batch') IS NULL THEN
     CREATE TEMP TABLE ledger_issue_batch (
       ord bigint PRIMARY KEY, key text, hash text, debit uuid, credit uuid, amount numeric, code text, reason text,
@@ -26,11 +23,13 @@ BEGIN
   INSERT INTO ledger_issue_batch (ord, key, hash, debit, credit, amount, code, reason, actor, ref_type, ref_id, first_ord,
                                   transfer_id, result)
   SELECT o.ord, o.key, o.hash, o.debit, o.credit, o.amount, o.code, o.reason, o.actor, o.ref_type, o.ref_id, o.first_ord,
-         CASE WHEN o.refusal IS NULL AND o.ord = o.first_ord THEN ledger_uuid7() END, o.refusal
+         t.id, coalesce(o.refusal, jsonb_build_object('ok', true, 'transferId', t.id, 'type', 'posted',
+                                                      'amount', o.amount::numeric(20,2)::text, 'createdAt', now_ts))
     FROM (SELECT e.ord, e.x->>'key' AS key, e.x->>'hash' AS hash, (e.x->>'debit')::uuid AS debit,
                  (e.x->>'credit')::uuid AS credit, (e.x->>'amount')::numeric AS amount, e.x->>'code' AS code,
                  e.x->>'reason' AS reason, (e.x->>'actorId')::uuid AS actor, e.x->>'refType' AS ref_type,
-                 e.x->>'refId' AS ref_id, min(e.ord) OVER (PARTITION BY e.x->>'key') AS first_ord,
+                 e.x->>'refId' AS ref_id, (e.x->>'transferId')::uuid AS transfer_id,
+                 min(e.ord) OVER (PARTITION BY e.x->>'key') AS first_ord,
                  CASE
                    WHEN (e.x->>'amount')::numeric IS NULL OR (e.x->>'amount')::numeric <= 0
                         OR (e.x->>'amount')::numeric <> round((e.x->>'amount')::numeric, 2) OR (e.x->>'amount')::numeric >= 1e18
@@ -43,12 +42,14 @@ BEGIN
                  END AS refusal
             FROM jsonb_array_elements(ops) WITH ORDINALITY AS e(x, ord)
             LEFT JOIN ledger_accounts d ON d.id = (e.x->>'debit')::uuid
-            LEFT JOIN ledger_accounts c ON c.id = (e.x->>'credit')::uuid) o;
+            LEFT JOIN ledger_accounts c ON c.id = (e.x->>'credit')::uuid) o,
+         -- transfer ids come minted by the caller (UUIDv7); the database mints any that do not
+         LATERAL (SELECT CASE WHEN o.refusal IS NULL AND o.ord = o.first_ord
+                              THEN coalesce(o.transfer_id, ledger_uuid7()) END AS id) t;
   ANALYZE ledger_issue_batch; -- temporary tables have no statistics until told; plans need them
-  UPDATE ledger_issue_batch
-     SET result = jsonb_build_object('ok', true, 'transferId', transfer_id, 'type', 'posted',
-                                     'amount', amount::numeric(20,2)::text, 'createdAt', now_ts)
-   WHERE transfer_id IS NOT NULL;
+  IF EXISTS (SELECT 1 FROM ledger_issue_batch WHERE key IS NULL OR hash IS NULL) THEN
+    RAISE EXCEPTION 'ledger operations need an idempotency key and request hash';
+  END IF;
 
   WITH ins AS (
     INSERT INTO ledger_idempotency (key, request_hash, result, created_at)

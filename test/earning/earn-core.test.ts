@@ -114,3 +114,11 @@ describeEachBackend(
   },
   { postgresOnly: true },
 );
+
+it('an activity the rule excludes (category, minimum hours) counts no units against the caps', () => {
+  const terms = RuleTerms.parse({ points: '5', unit: 'report', categories: ['pothole'], caps: { month: '30' } });
+  const excluded = paymentFor(terms, { requested: d(1), used: {}, grade: null, category: 'sanitation' });
+  expect([excluded.units.toFixed(2), excluded.points.toFixed(2)]).toEqual(['0.00', '0.00']);
+  const short = paymentFor(RuleTerms.parse({ points: '10', unit: 'hour', minHours: '2' }), { requested: d('1.5'), used: {}, grade: null });
+  expect(short.units.toFixed(2)).toBe('0.00');
+});
