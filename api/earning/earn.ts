@@ -6,7 +6,7 @@ import { earnings, rewardRules, rewardRuleVersions, type EarningSource, type Gri
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { PROGRAMME_ACCOUNTS } from '../ledger/accounts';
-import { issueMany, outcomeError, type IssueOp } from '../ledger/ledger';
+import { applyBatch, issueMany, outcomeError, type IssueOp } from '../ledger/ledger';
 import { currentGrades } from '../rating/benefits';
 import { capPeriods, paymentFor, RuleTerms, type CapPeriod } from './terms';
 
@@ -225,7 +225,11 @@ export async function earnMany(tx: Db, clock: Clock, inputs: readonly EarnInput[
   });
 
   const paying = fresh.filter((f) => f.op);
-  const outcomes = await issueMany(tx, paying.map((f) => f.op!), now);
+  // A few payments (an approval, a verification) take the ordinary batch path; the set-based
+  // bulk path pays off from dozens of rows on. Both store the same key and request hash.
+  const ops = paying.map((f) => f.op!);
+  const outcomes =
+    ops.length < BULK_FROM ? await applyBatch(tx, ops.map((op) => ({ op: 'transfer' as const, ...op })), now) : await issueMany(tx, ops, now);
   outcomes.forEach((outcome, i) => {
     if (!outcome.ok) throw outcomeError(outcome);
     paying[i]!.row.transferId = outcome.transferId;
@@ -246,6 +250,9 @@ export async function earnMany(tx: Db, clock: Clock, inputs: readonly EarnInput[
   }
   return results as EarnResult[];
 }
+
+/** Batches of at least this many payments go through `ledger_issue_many`. */
+const BULK_FROM = 50;
 
 function earningJson(row: EarningRow) {
   return {

@@ -134,6 +134,7 @@ export async function applyDirect(db: Db, op: LedgerOp, now: Date): Promise<Ledg
 
 /** Many operations in one transaction; each keeps its own outcome. */
 export async function applyBatch(db: Db, ops: LedgerOp[], now: Date): Promise<LedgerOutcome[]> {
+  if (ops.length === 0) return [];
   const json = JSON.stringify(ops.map(encode));
   return withRetry(db, async () => {
     const rows = await queryRows<{ r: RawOutcome }>(

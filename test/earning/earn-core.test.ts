@@ -101,6 +101,26 @@ describeEachBackend('earning in bulk', (current) => {
   });
 });
 
+describeEachBackend('earning in bulk, set-based path', (current) => {
+  it('a batch of 60 goes through ledger_issue_many with the same caps, keys and replays', async () => {
+    const { db, clock, driver, wallet } = await scene(current());
+    const at = localMidnight('2026-06-05');
+    // 60 one-hour activities for one driver: the 40-hour monthly cap pays the first 40 only
+    const batch = Array.from({ length: 60 }, (_, i) => ({
+      driverId: driver.id, source: 'volunteering' as const, sourceId: `bulk-${i}`, activityAt: at, units: d(1), reason: 'import',
+    }));
+    const first = await db.transaction((tx) => earnMany(tx, clock, batch));
+    expect(first.filter((r) => r.paid && r.earning.points.gt(0))).toHaveLength(40);
+    expect((await balance(db, wallet)).available.toFixed(2)).toBe('400.00');
+    const again = await db.transaction((tx) => earnMany(tx, clock, batch));
+    expect(again.every((r) => r.paid && r.replayed)).toBe(true);
+    const single = await db.transaction((tx) => earn(tx, clock, batch[0]!));
+    expect(single.paid && single.replayed && single.earning.transferId).toBe(first[0]!.paid && first[0]!.earning.transferId);
+    expect((await balance(db, wallet)).available.toFixed(2)).toBe('400.00');
+    expect((await verify(db, clock.now())).ok).toBe(true);
+  });
+});
+
 describeEachBackend(
   'earning races',
   (current) => {
