@@ -6,6 +6,11 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ping, type Db } from '../db/client';
 import { authRoutes } from './auth/auth.routes';
+import { rewardRuleRoutes } from './earning/rules.routes';
+import { programmeRoutes } from './earning/programme.routes';
+import { appealRoutes } from './earning/appeals.routes';
+import { volunteeringRoutes } from './earning/volunteering.routes';
+import { safetyRoutes } from './earning/safety.routes';
 import { loadSession } from './auth/middleware';
 import type { Clock } from './clock';
 import type { Config } from './config';
@@ -17,7 +22,9 @@ import { createRouter } from './http/openapi';
 import { UPLOAD_LIMITS, uploadLimitFor } from './http/uploads';
 import { ledgerRoutes } from './ledger/ledger.routes';
 import { createMarketRoutes } from './market/market.routes';
+import { gridReportRoutes } from './earning/grid-reports.routes';
 import { partnerRoutes } from './partners/partners.routes';
+import { ratingRoutes } from './rating/rating.routes';
 
 export interface AppDeps {
   db: Db;
@@ -29,7 +36,7 @@ export interface AppDeps {
 
 /** Every API module, mounted under /api. */
 function apiRoutes() {
-  return createRouter().route('/', authRoutes).route('/', partnerRoutes).route('/', ledgerRoutes).route('/', createMarketRoutes());
+  return createRouter().route('/', authRoutes).route('/', partnerRoutes).route('/', ledgerRoutes).route('/', createMarketRoutes()).route('/', rewardRuleRoutes).route('/', programmeRoutes).route('/', appealRoutes).route('/', volunteeringRoutes).route('/', safetyRoutes).route('/', gridReportRoutes).route('/', ratingRoutes);
 }
 
 export function createApp(deps: AppDeps) {

@@ -1,4 +1,3 @@
-import Decimal from 'decimal.js';
 import { count, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { users, type OfferCategory } from '../db/schema/index';
@@ -6,11 +5,10 @@ import type { Role } from './auth/auth.schemas';
 import { createUser } from './auth/auth.service';
 import type { Clock } from './clock';
 import type { SessionUser } from './http/env';
-import { PROGRAMME_ACCOUNTS, walletOf } from './ledger/accounts';
-import { createLedger } from './ledger/ledger';
 import { approveOffer, createOffer } from './market/offers';
 import { confirmVoucher, redeem } from './market/redemptions';
 import { addStaff, createPartner } from './partners/partners.service';
+import { seedHistory, type DemoDriver } from './seed-history';
 
 export interface DemoLogin {
   role: Role;
@@ -66,11 +64,13 @@ const offersToSeed: DemoOffer[][] = [
     { category: 'repair', title: '应急维修课 Roadside repair class', description: 'Changing a wheel, jump-starting and fixing an air leak safely.', faceValue: '¥120 off the roadside repair class', price: '95.00', stock: 20, perDriverLimit: 1 },
     { category: 'inspection', title: '年检须知讲座 Inspection-ready seminar', description: 'What inspectors check and how to prepare your truck.', faceValue: 'Free seminar seat (¥60 value)', price: '30.00', stock: 50, perDriverLimit: 1 },
     { category: 'other', title: '驾驶员体检 Driver health check', description: 'Eyesight, blood pressure and hearing, as the licence renewal requires.', faceValue: '¥100 off the driver health check', price: '80.00', stock: 40, perDriverLimit: 1 },
+    { category: 'training', title: '高级驾驶员认证 Advanced driver certificate', description: 'For drivers rated AAA: a day of advanced handling on the closed course, with certificate.', faceValue: '¥400 off the advanced driver certificate', price: '300.00', stock: 15, perDriverLimit: 1, minGrade: 'AAA' },
   ],
   [
     { category: 'inspection', title: '年检 Annual inspection', description: 'The statutory annual inspection for trucks up to 49 t.', faceValue: '¥120 off the annual inspection', price: '99.99', stock: 80, perDriverLimit: 1 },
     { category: 'inspection', title: '尾气检测 Emissions test', description: 'Emissions test with a printed report.', faceValue: '¥50 off the emissions test', price: '40.00', stock: 80, perDriverLimit: 2 },
     { category: 'repair', title: '灯光调校 Headlight alignment', description: 'Headlights aimed to the inspection standard.', faceValue: '¥40 off headlight alignment', price: '35.00', stock: 50, perDriverLimit: 2 },
+    { category: 'inspection', title: '快速检测通道 Fast-lane inspection', description: 'For drivers rated A or better: a booked slot in the fast lane, no queue.', faceValue: 'Skip the queue (¥60 value)', price: '45.00', stock: 60, perDriverLimit: 2, minGrade: 'A' },
     { category: 'training', title: '车辆安全检查课 Vehicle safety check class', description: 'Learn the daily walk-around check in one hour.', faceValue: 'Free class seat (¥80 value)', price: '25.00', stock: 40, perDriverLimit: 1 },
     { category: 'other', title: '安全停车一天 A day of secure parking', description: 'Guarded parking next to the station for one day.', faceValue: 'One free day of secure parking', price: '20.00', stock: 100, perDriverLimit: 3 },
   ],
@@ -90,9 +90,10 @@ const openingBalances = ['320.00', '85.50', '1200.00'];
 
 /**
  * Seeds a demo programme when the database has no users: a committee member, one partner of each
- * kind with a staff user and active offers in every category (one more awaiting approval), three
- * drivers with points, and a few vouchers (some confirmed, some held). Does nothing on a database
- * in use.
+ * kind with a staff user and active offers in every category (some for a minimum grade, one more
+ * awaiting approval), three drivers with printed logins and twenty more, about fourteen months
+ * of their earning, safety and rating history (api/seed-history.ts), and a few vouchers bought
+ * now at each driver's grade (some confirmed, some held). Does nothing on a database in use.
  */
 export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; logins: DemoLogin[] }> {
   const [row] = await db.select({ n: count() }).from(users);
@@ -123,25 +124,19 @@ export async function seedDemo(db: Db, now: Date): Promise<{ created: boolean; l
       }
     }
 
-    const clock: Clock = { now: () => now };
-    const ledger = createLedger(tx, clock);
     const drivers = demoLogins.filter((l) => l.role === 'driver');
     const driverSessions: SessionUser[] = [];
+    const demoDrivers: DemoDriver[] = [];
     for (const [i, d] of drivers.entries()) {
       const driver = await createUser(tx, { ...d, plateNumber: plates[i] });
-      const wallet = await walletOf(tx, driver.id);
-      await ledger.transfer({
-        key: `seed:opening:${driver.id}`,
-        debit: PROGRAMME_ACCOUNTS.issuance,
-        credit: wallet!,
-        amount: new Decimal(openingBalances[i]!),
-        code: 'award',
-        reason: 'Demo opening balance',
-        actorId: chair.id,
-      });
+      demoDrivers.push({ id: driver.id, phone: d.phone, openingBalance: openingBalances[i]! });
       driverSessions.push({ id: driver.id, role: 'driver', name: d.name, phone: d.phone, partnerId: null });
     }
+    // Fourteen months of earning, safety records and ratings, ending with a re-grade as of now,
+    // so the vouchers below are priced at each driver's grade.
+    await seedHistory(tx, now, chairSession, demoDrivers);
 
+    const clock: Clock = { now: () => now };
     for (const [d, p, title, outcome] of redemptionsToSeed) {
       const offerId = offerIds.get(`${p}:${title}`)!;
       const { redemption } = await redeem(tx, clock, driverSessions[d]!, offerId, `seed:${d}:${offerId}`);

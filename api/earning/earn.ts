@@ -7,7 +7,7 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { PROGRAMME_ACCOUNTS } from '../ledger/accounts';
 import { applyBatch, issueMany, outcomeError, type IssueOp } from '../ledger/ledger';
-import { currentGrades } from '../rating/benefits';
+import { gradesAndBenefits } from '../rating/benefits';
 import { capPeriods, paymentFor, RuleTerms, type CapPeriod } from './terms';
 
 /** Calendar periods (caps, "this month") are counted in the programme's local time. */
@@ -130,13 +130,13 @@ export async function earnMany(tx: Db, clock: Clock, inputs: readonly EarnInput[
   const priorBy = new Map(priors.map((p) => [`${p.source}\u0000${p.sourceId}`, p]));
 
   const versions = await allVersions(tx, [...new Set(inputs.map((i) => i.source))]);
-  const [walletRows, grades, usedRows] = await Promise.all([
+  const [walletRows, { grades, table: benefits }, usedRows] = await Promise.all([
     queryRows<{ owner_id: string; id: string }>(
       tx,
       sql`select owner_id, id from ledger_accounts
           where kind = 'driver_wallet' and owner_id in (select d::uuid from jsonb_array_elements_text(${JSON.stringify(drivers)}::jsonb) d)`,
     ),
-    currentGrades(tx, drivers),
+    gradesAndBenefits(tx, drivers),
     usageRows(tx, inputs, versions),
   ]);
   const wallets = new Map(walletRows.map((w) => [w.owner_id, w.id]));
@@ -176,7 +176,7 @@ export async function earnMany(tx: Db, clock: Clock, inputs: readonly EarnInput[
       capPeriods.map((p) => [p, used.get(usedKey(input.driverId, input.source, p, keys[p])) ?? new Decimal(0)]),
     ) as Record<CapPeriod, Decimal>;
     const grade = grades.get(input.driverId) ?? null;
-    const payment = paymentFor(rule.terms, { requested: input.units, used: usedNow, grade, category: input.category ?? null });
+    const payment = paymentFor(rule.terms, { requested: input.units, used: usedNow, grade, category: input.category ?? null, benefits });
     for (const p of capPeriods) {
       const k = usedKey(input.driverId, input.source, p, keys[p]);
       used.set(k, (used.get(k) ?? new Decimal(0)).plus(payment.units));

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import Decimal from 'decimal.js';
 import { gridCategories, grades, type Grade, type GridCategory, type RuleActivity } from '../../db/schema/index';
-import { benefitsOf } from '../rating/benefits';
+import { benefitsOf, type BenefitTable } from '../rating/benefits';
 
 const PointString = z
   .string()
@@ -79,9 +79,9 @@ export function pointsPerUnit(terms: RuleTerms, category?: GridCategory | null):
   return new Decimal(byCategory ?? terms.points);
 }
 
-export function multiplierFor(terms: RuleTerms, grade: Grade | null): Decimal {
+export function multiplierFor(terms: RuleTerms, grade: Grade | null, benefits?: BenefitTable): Decimal {
   const own = grade ? terms.multipliers?.[grade] : undefined;
-  return own ? new Decimal(own) : benefitsOf(grade).earningMultiplier;
+  return own ? new Decimal(own) : benefitsOf(grade, benefits).earningMultiplier;
 }
 
 export type CapPeriod = 'day' | 'week' | 'month';
@@ -112,13 +112,20 @@ export interface Payment {
 /** The arithmetic of one payment: units × points per unit × grade multiplier, half-up to the cent. */
 export function paymentFor(
   terms: RuleTerms,
-  input: { requested: Decimal; used: Partial<Record<CapPeriod, Decimal>>; grade: Grade | null; category?: GridCategory | null },
+  input: {
+    requested: Decimal;
+    used: Partial<Record<CapPeriod, Decimal>>;
+    grade: Grade | null;
+    category?: GridCategory | null;
+    /** The rating policy's benefits to use (the policy in force when omitted). */
+    benefits?: BenefitTable;
+  },
 ): Payment {
   const below = terms.minHours !== undefined && input.requested.lt(terms.minHours);
   // An activity the rule does not pay for uses up none of the driver's allowance.
   const excluded = Boolean(input.category && terms.categories && !terms.categories.includes(input.category));
   const units = below || excluded ? new Decimal(0) : unitsWithinCaps(terms, input.requested, input.used);
   const basePoints = units.times(pointsPerUnit(terms, input.category)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
-  const multiplier = multiplierFor(terms, input.grade);
+  const multiplier = multiplierFor(terms, input.grade, input.benefits);
   return { units, basePoints, multiplier, points: basePoints.times(multiplier).toDecimalPlaces(2, Decimal.ROUND_HALF_UP) };
 }

@@ -7,6 +7,7 @@ export const UPLOAD_LIMITS: ReadonlyArray<{ method: string; path: RegExp; maxByt
   { method: 'POST', path: /^\/api\/grid-reports$/, maxBytes: 6 * 1024 * 1024, what: 'a photo of at most 5 MB' },
   { method: 'POST', path: /^\/api\/volunteering$/, maxBytes: 6 * 1024 * 1024, what: 'a photo of at most 5 MB' },
   { method: 'POST', path: /^\/api\/volunteering\/import$/, maxBytes: 10 * 1024 * 1024, what: 'a CSV file of at most 10 MB' },
+  { method: 'POST', path: /^\/api\/safety-events$/, maxBytes: 8 * 1024 * 1024, what: 'a batch of at most 5,000 safety events' },
 ];
 
 export function uploadLimitFor(method: string, path: string) {

@@ -1,6 +1,8 @@
 import Decimal from 'decimal.js';
-import type { Db } from '../../db/client';
+import { sql } from 'drizzle-orm';
+import { queryOne, type Db } from '../../db/client';
 import type { Grade } from '../../db/schema/index';
+import { DEFAULT_POLICY, GRADE_ORDER, RatingPolicy } from './policy';
 
 export interface GradeBenefits {
   /** Multiplier on earned points. */
@@ -9,41 +11,89 @@ export interface GradeBenefits {
   priceDiscount: Decimal;
 }
 
-// DESIGN.md §5 defaults. The rating module (issue 5) will read them from the active policy.
-const DEFAULTS: Record<Grade, GradeBenefits> = {
-  AAA: { earningMultiplier: new Decimal('1.2'), priceDiscount: new Decimal('0.10') },
-  AA: { earningMultiplier: new Decimal('1.1'), priceDiscount: new Decimal('0.05') },
-  A: { earningMultiplier: new Decimal(1), priceDiscount: new Decimal(0) },
-  B: { earningMultiplier: new Decimal(1), priceDiscount: new Decimal(0) },
-};
+export type BenefitTable = Record<Grade, GradeBenefits>;
 
-const ORDER: Grade[] = ['B', 'A', 'AA', 'AAA'];
-
-export function benefitsOf(grade: Grade | null): GradeBenefits {
-  return grade ? DEFAULTS[grade] : DEFAULTS.B;
+function tableOf(benefits: RatingPolicy['benefits']): BenefitTable {
+  return Object.fromEntries(
+    GRADE_ORDER.map((g) => [g, { earningMultiplier: new Decimal(benefits[g].earningMultiplier), priceDiscount: new Decimal(benefits[g].priceDiscount) }]),
+  ) as BenefitTable;
 }
 
-/** Whether a driver of `grade` meets an offer's minimum; ungraded drivers meet none. */
+/** DESIGN.md §5: AAA ×1.2 and 10 % off, AA ×1.1 and 5 % off. */
+export const DEFAULT_BENEFITS: BenefitTable = tableOf(DEFAULT_POLICY.benefits);
+
+/**
+ * The benefits of the rating policy version in force, as last read by `currentGrade(s)`. Every
+ * caller reads the grade (async) before it prices or pays (sync), so the table is at most one
+ * query old. Pass a table explicitly (`gradeAndBenefits`) to rule out even that.
+ */
+let inForce: BenefitTable = DEFAULT_BENEFITS;
+/** Parsed tables by policy version id; a version never changes. */
+const tables = new Map<string, BenefitTable>();
+
+export function benefitsOf(grade: Grade | null, table: BenefitTable = inForce): GradeBenefits {
+  return table[grade ?? 'B'];
+}
+
+/** Whether a driver of `grade` meets an offer's minimum; `null` (no grade at all) meets none. */
 export function meetsGrade(grade: Grade | null, minimum: Grade | null): boolean {
   if (!minimum) return true;
   if (!grade) return false;
-  return ORDER.indexOf(grade) >= ORDER.indexOf(minimum);
+  return GRADE_ORDER.indexOf(grade) >= GRADE_ORDER.indexOf(minimum);
 }
 
 /** A points price after the grade's discount, rounded half-up to the cent. */
-export function priceFor(price: Decimal, grade: Grade | null): Decimal {
-  return price.times(new Decimal(1).minus(benefitsOf(grade).priceDiscount)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+export function priceFor(price: Decimal, grade: Grade | null, table: BenefitTable = inForce): Decimal {
+  return price.times(new Decimal(1).minus(benefitsOf(grade, table).priceDiscount)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 }
 
+interface GradesRow extends Record<string, unknown> {
+  policy: { id: string; benefits: unknown } | string | null;
+  grades: Array<{ driverId: string; grade: Grade }> | string;
+}
+
+const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
 /**
- * A driver's current grade. Until the rating module grades drivers (issue 5), nobody has one:
- * every driver pays full price and only ungated offers are open to them.
+ * The stored grades of many drivers at once, and the benefits of the policy version in force
+ * (by the database's clock) in one query. A driver the engine has not graded yet counts as B
+ * everywhere (B is what a new driver's record gives under the default policy); the activity
+ * hooks, `GET /me/rating` and the daily job grade them.
  */
-export async function currentGrade(_db: Db, _driverId: string): Promise<Grade | null> {
-  return null;
+export async function gradesAndBenefits(db: Db, driverIds: readonly string[]): Promise<{ grades: Map<string, Grade>; table: BenefitTable }> {
+  const row = await queryOne<GradesRow>(
+    db,
+    sql`select (select json_build_object('id', id, 'benefits', policy->'benefits')
+                  from rating_policy_versions where effective_from <= now()
+                 order by effective_from desc, version desc limit 1) as policy,
+               coalesce((select json_agg(json_build_object('driverId', driver_id, 'grade', grade))
+                           from driver_ratings
+                          where driver_id in (select (jsonb_array_elements_text(${JSON.stringify(driverIds)}::jsonb))::uuid)), '[]'::json) as grades`,
+  );
+  const policy = row?.policy ? json(row.policy) : null;
+  let table = DEFAULT_BENEFITS;
+  if (policy) {
+    table = tables.get(policy.id) ?? tableOf(RatingPolicy.shape.benefits.parse(policy.benefits));
+    tables.set(policy.id, table);
+  }
+  inForce = table;
+  const stored = new Map(json(row?.grades ?? []).map((g) => [g.driverId, g.grade] as const));
+  return { grades: new Map(driverIds.map((id) => [id, stored.get(id) ?? 'B'])), table };
+}
+
+/** A driver's grade and its benefits under the policy in force. */
+export async function gradeAndBenefits(db: Db, driverId: string): Promise<{ grade: Grade; benefits: GradeBenefits; table: BenefitTable }> {
+  const { grades, table } = await gradesAndBenefits(db, [driverId]);
+  const grade = grades.get(driverId) ?? 'B';
+  return { grade, benefits: table[grade], table };
+}
+
+/** A driver's current grade: the stored rating, or B for a driver not graded yet. */
+export async function currentGrade(db: Db, driverId: string): Promise<Grade | null> {
+  return (await gradeAndBenefits(db, driverId)).grade;
 }
 
 /** Current grades of many drivers at once (bulk earning); same meaning as `currentGrade`. */
 export async function currentGrades(db: Db, driverIds: readonly string[]): Promise<Map<string, Grade | null>> {
-  return new Map(await Promise.all(driverIds.map(async (id) => [id, await currentGrade(db, id)] as const)));
+  return (await gradesAndBenefits(db, driverIds)).grades;
 }

@@ -206,6 +206,8 @@ export const safetyEvents = pgTable(
   },
   (t) => [
     index('safety_events_driver_idx').on(t.driverId, t.occurredAt),
+    // the committee's newest-first list over every driver (scanned backwards)
+    index('safety_events_recent_idx').on(t.occurredAt, t.id),
     check(
       'safety_events_severity_shape',
       sql`(${t.kind} = 'violation' and ${t.severity} in ('minor', 'major'))

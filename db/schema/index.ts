@@ -4,3 +4,4 @@ export * from './audit';
 export * from './ledger';
 export * from './market';
 export * from './earning';
+export * from './rating';

@@ -201,13 +201,15 @@ describeEachBackend('market: redeem', (current) => {
     expect(await m.walletOfDriver(driver.wallet)).toEqual({ posted: '199.99', held: '100.00', available: '99.99' });
   });
 
-  it('a grade below the minimum is 422 grade_too_low: an ungraded driver does not qualify for a gated offer', async () => {
+  it('a grade below the minimum is 422 grade_too_low: a driver not graded yet counts as B', async () => {
     const { m, garage, driver } = await shop('500.00');
-    for (const minGrade of ['B', 'A', 'AA', 'AAA'] as const) {
+    for (const minGrade of ['A', 'AA', 'AAA'] as const) {
       const offer = await m.activeOffer(garage.staff.token, { minGrade, title: `${minGrade} only` });
       const problem = await refusedWithNothingChanged(m, driver, offer.id, () => m.redeem(driver.token, offer.id), 422, 'grade_too_low');
-      expect(problem.detail).toBe(`this offer needs grade ${minGrade} or better; your grade is not yet rated`);
+      expect(problem.detail).toBe(`this offer needs grade ${minGrade} or better; your grade is B`);
     }
+    const everyone = await m.activeOffer(garage.staff.token, { minGrade: 'B', title: 'B and better' });
+    expect((await m.redeem(driver.token, everyone.id)).status).toBe(201);
   });
 
   it('the per-driver limit: a second voucher is 422 limit_reached, and after cancelling the first it works again', async () => {

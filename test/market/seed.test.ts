@@ -1,7 +1,10 @@
 // The demo seed: an empty database gets the demo programme once — partners of every kind with
-// offers in every category, one offer awaiting approval, demo vouchers — and the ledger is sound.
-// A second run, in turn or at the same moment, adds nothing. The demo logins still work.
+// offers in every category (some for a minimum grade), one offer awaiting approval, demo vouchers
+// priced at each driver's grade — and the ledger is sound. A second run, in turn or at the same
+// moment, adds nothing. The demo logins still work. (The earning and rating history the seed
+// writes is checked in test/earning/seed-history.test.ts.)
 
+import Decimal from 'decimal.js';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows, type Db } from '../../db/client';
@@ -32,7 +35,7 @@ describeEachBackend('market: the demo seed', (current) => {
     const first = await counts(db);
     expect(await seedDemo(db, NOW)).toEqual({ created: false, logins: demoLogins });
     expect(await counts(db)).toEqual(first);
-    expect(first).toMatchObject({ users: '7', partners: '3', offers: '17', redemptions: '5' });
+    expect(first).toMatchObject({ users: '27', partners: '3', offers: '19', redemptions: '5' });
 
     const grid = await queryRows<{ kind: string; category: string; n: string }>(
       db,
@@ -51,21 +54,29 @@ describeEachBackend('market: the demo seed', (current) => {
     const faces = await queryRows<{ face_value: string }>(db, sql`select face_value from offers where title = '刹车保养 Brake service'`);
     expect(faces).toEqual([{ face_value: '¥200 off brake service' }]);
 
+    // Prices after the grade discount: 13900000001 is AAA (10 % off), …02 AA (5 %), …03 B (none).
     const vouchers = await queryRows<{ phone: string; status: string; price: string; captured: string | null }>(
       db,
       sql`select u.phone, r.status, r.price::text as price, r.captured::text as captured
             from redemptions r join users u on u.id = r.driver_id order by u.phone, r.status, r.price`,
     );
     expect(vouchers).toEqual([
-      { phone: '13900000001', status: 'confirmed', price: '180.00', captured: '180.00' },
-      { phone: '13900000001', status: 'held', price: '40.00', captured: null },
-      { phone: '13900000002', status: 'held', price: '20.00', captured: null },
+      { phone: '13900000001', status: 'confirmed', price: '162.00', captured: '162.00' },
+      { phone: '13900000001', status: 'held', price: '36.00', captured: null },
+      { phone: '13900000002', status: 'held', price: '19.00', captured: null },
       { phone: '13900000003', status: 'confirmed', price: '240.00', captured: '240.00' },
       { phone: '13900000003', status: 'held', price: '99.99', captured: null },
     ]);
-    const wang = await queryRows<{ id: string }>(db, sql`select id::text from users where phone = '13900000001'`);
-    const b = await balance(db, (await walletOf(db, wang[0]!.id))!);
-    expect([b.posted.toFixed(2), b.held.toFixed(2), b.available.toFixed(2)]).toEqual(['140.00', '40.00', '100.00']);
+    // The opening balance and everything earned, less the confirmed voucher; the held one reserved.
+    const [wang] = await queryRows<{ id: string; earned: string }>(
+      db,
+      sql`select u.id::text, coalesce(sum(e.points), 0)::text as earned
+            from users u left join earnings e on e.driver_id = u.id where u.phone = '13900000001' group by u.id`,
+    );
+    const b = await balance(db, (await walletOf(db, wang!.id))!);
+    const posted = new Decimal('320.00').plus(wang!.earned).minus('162.00');
+    expect(new Decimal(wang!.earned).gt(0)).toBe(true);
+    expect([b.posted.toFixed(2), b.held.toFixed(2), b.available.toFixed(2)]).toEqual([posted.toFixed(2), '36.00', posted.minus('36.00').toFixed(2)]);
     await expectLedgerSound(db, NOW);
   });
 
@@ -78,15 +89,28 @@ describeEachBackend('market: the demo seed', (current) => {
       expect(res.status, `${login.phone}: ${res.text}`).toBe(200);
       tokens[login.phone] = res.json.token;
     }
-    const catalog = await t.call('GET', '/api/offers?limit=100', { token: tokens['13900000001'] });
-    expect(catalog.json.items).toHaveLength(16);
-    expect(catalog.json.items.find((o: { title: string }) => o.title === '发动机大修 Engine overhaul')).toMatchObject({ minGrade: 'AA', qualifies: false });
+    // Grade gates and discounts as each demo driver sees them: AAA, AA and B.
+    const gated = ['高级驾驶员认证 Advanced driver certificate', '发动机大修 Engine overhaul', '快速检测通道 Fast-lane inspection'];
+    const seen: Record<string, unknown[]> = {};
+    for (const phone of ['13900000001', '13900000002', '13900000003']) {
+      const catalog = await t.call('GET', '/api/offers?limit=100', { token: tokens[phone] });
+      expect(catalog.json.items).toHaveLength(18);
+      seen[phone] = gated.map((title) => {
+        const o = catalog.json.items.find((i: { title: string }) => i.title === title);
+        return [o.minGrade, o.qualifies, o.yourPrice];
+      });
+    }
+    expect(seen).toEqual({
+      '13900000001': [['AAA', true, '270.00'], ['AA', true, '360.00'], ['A', true, '40.50']],
+      '13900000002': [['AAA', false, '285.00'], ['AA', true, '380.00'], ['A', true, '42.75']],
+      '13900000003': [['AAA', false, '300.00'], ['AA', false, '400.00'], ['A', false, '45.00']],
+    });
     const mine = await t.call('GET', '/api/me/redemptions', { token: tokens['13900000001'] });
     expect(mine.json.items.map((r: { status: string }) => r.status).sort()).toEqual(['confirmed', 'held']);
     const queue = await t.call('GET', '/api/offers?status=pending_approval', { token: tokens['13800000001'] });
     expect(queue.json.items.map((o: { title: string }) => o.title)).toEqual(['变速箱检修 Gearbox service']);
     const statement = await t.call('GET', '/api/partner/statement', { token: tokens['13700000001'] });
-    expect(statement.json).toMatchObject({ total: '180.00', count: 1 });
+    expect(statement.json).toMatchObject({ total: '162.00', count: 1 });
   });
 });
 
@@ -98,7 +122,7 @@ describeEachBackend(
       const [a, b] = await more.pools(2, 1);
       const results = await Promise.all([seedDemo(a!.db, NOW), seedDemo(b!.db, NOW)]);
       expect(results.map((r) => r.created).sort()).toEqual([false, true]);
-      expect(await counts(current().db)).toMatchObject({ users: '7', partners: '3', offers: '17', redemptions: '5' });
+      expect(await counts(current().db)).toMatchObject({ users: '27', partners: '3', offers: '19', redemptions: '5' });
       await expectLedgerSound(current().db, NOW);
     });
   },

@@ -1,0 +1,1 @@
+CREATE INDEX "safety_events_recent_idx" ON "safety_events" USING btree ("occurred_at","id");
