@@ -398,13 +398,16 @@ async function processImport(db: Db, clock: Clock, importId: string, parsed?: At
     if (imp.status === 'processing') {
       const file = parsed ?? parseAttendance(imp.content);
       at = imp.processedRows;
+      const paid = new Set<string>();
       while (at < file.records.length) {
         const outcome = await withRetry(() => processChunk(db, clock, imp, file, at));
         if ('stopped' in outcome) break;
         at = outcome.next;
-        // The chunk has committed: its drivers' ratings now count the approved hours.
-        await onDriverActivity(db, clock, outcome.drivers);
+        for (const driver of outcome.drivers) paid.add(driver);
       }
+      // Every chunk has committed: the paid drivers' ratings now count the approved hours. One
+      // set-based re-grade for the whole file; re-grading per chunk cost far more per driver.
+      await onDriverActivity(db, clock, [...paid]);
     }
   } catch (error) {
     console.error(JSON.stringify({ level: 'error', msg: 'attendance import failed', importId, error: String(error), stack: (error as Error)?.stack }));

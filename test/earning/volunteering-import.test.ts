@@ -173,6 +173,19 @@ describeEachBackend('volunteering: attendance CSV import', (current) => {
     ]);
   });
 
+  it('a finished import has re-graded its drivers: their stored rating counts the imported hours', async () => {
+    const t = testApp(current());
+    const s = await scene(t);
+    const csv = `driverId,event,date,hours\n${s.wang.id},Convoy,2026-05-16,6\n${s.wang.id},Cleanup,2026-05-20,2\n`;
+    const started = await startImport(t.db, t.clock, { fileName: 'rated.csv', content: new TextEncoder().encode(csv), uploadedBy: s.committee.id });
+    await started.done;
+    const rating = await queryOne<{ hours: string; points: string }>(
+      t.db,
+      sql`select volunteer_hours::text as hours, volunteering_points::text as points from driver_ratings where driver_id = ${s.wang.id}`,
+    );
+    expect(rating).toEqual({ hours: '8.00', points: '12.00' });
+  });
+
   it('imported hours count against the same monthly cap as approved claims', async () => {
     const t = testApp(current());
     const s = await scene(t);
