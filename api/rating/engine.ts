@@ -440,6 +440,9 @@ export async function regradeDrivers(db: Db, clock: Clock, driverIds: readonly s
   });
 }
 
+/** Above this many drivers, an activity hook re-grades everyone in one statement instead. */
+const FULL_REGRADE_FROM = 1_000;
+
 /**
  * Re-grades drivers after one of their activities changed state (claim approved, report
  * verified, safety events recorded, appeal upheld). Call it after the change committed. It never
@@ -451,11 +454,15 @@ export async function onDriverActivity(
   drivers: string | readonly string[],
   log: (line: Record<string, unknown>) => void = (l) => console.warn(JSON.stringify(l)),
 ): Promise<void> {
+  const ids = typeof drivers === 'string' ? [drivers] : [...new Set(drivers)];
   try {
     if (typeof drivers === 'string') await regradeDriver(db, clock, drivers, 'activity');
-    else await regradeDrivers(db, clock, drivers, 'activity');
+    // A big bulk change (an attendance import of thousands) is cheaper as one full re-grade than
+    // as a set of drivers, and a lock per driver would overrun the lock table.
+    else if (ids.length > FULL_REGRADE_FROM) await regradeAll(db, clock, { cause: 'activity' });
+    else await regradeDrivers(db, clock, ids, 'activity');
   } catch (error) {
-    log({ level: 'warn', msg: 'rating re-grade failed; the daily job will catch up', drivers, error: String(error) });
+    log({ level: 'warn', msg: 'rating re-grade failed; the daily job will catch up', drivers: ids.length, sample: ids.slice(0, 5), error: String(error).slice(0, 500) });
   }
 }
 

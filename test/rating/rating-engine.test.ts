@@ -7,7 +7,7 @@ import { FakeClock } from '../../api/clock';
 import { onDriverActivity, regradeAll, regradeDriver, runScheduledRegrade } from '../../api/rating/engine';
 import { createPolicyVersion } from '../../api/rating/policies';
 import { DEFAULT_POLICY, type RatingPolicy } from '../../api/rating/policy';
-import type { Db } from '../../db/client';
+import { queryRows, type Db } from '../../db/client';
 import { sqlState } from '../../db/errors';
 import { notifications, ratingRuns, type Grade } from '../../db/schema/index';
 import { describeEachBackend } from '../support/backends';
@@ -331,8 +331,25 @@ describeEachBackend('rating engine', (current) => {
     expect((await storedRating(db, id))!.grade).toBe('B');
     const log = vi.fn();
     await expect(onDriverActivity(db, clock, 'not-a-uuid', log)).resolves.toBeUndefined();
-    expect(log).toHaveBeenCalledWith(expect.objectContaining({ level: 'warn', drivers: 'not-a-uuid' }));
+    expect(log).toHaveBeenCalledWith(expect.objectContaining({ level: 'warn', drivers: 1, sample: ['not-a-uuid'] }));
     // a driver id that is no driver changes nothing
     expect(await regradeDriver(db, clock, '00000000-0000-4000-8000-000000000999')).toBeNull();
+  });
+
+  it('onDriverActivity for more than a thousand drivers at once (a big import) grades every one of them', async () => {
+    const db = current().db;
+    const clock = new FakeClock(T);
+    const rows = await queryRows<{ id: string }>(db, sql`
+      insert into users (role, phone, name, plate_number, password_hash, created_at)
+      select 'driver', '1850' || lpad(g::text, 7, '0'), 'Bulk ' || g, '粤B·' || lpad(g::text, 5, '0'), 'not-a-hash', ${daysBefore(T, 30).toISOString()}::timestamptz
+        from generate_series(1, 1001) g
+      returning id`);
+    const ids = rows.map((r) => r.id);
+    expect(ids).toHaveLength(1001);
+    const log = vi.fn();
+    await onDriverActivity(db, clock, ids, log);
+    expect(log).not.toHaveBeenCalled();
+    const [graded] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from driver_ratings where driver_id in (select id from users where name like 'Bulk %')`);
+    expect(graded!.n).toBe(1001);
   });
 });

@@ -53,6 +53,8 @@ const capabilities: Record<Role, Capability[]> = {
     { title: 'home.committee.console.title', body: 'home.committee.console.body' },
     { title: 'home.committee.reports.title', body: 'home.committee.reports.body' },
   ],
+  // machine accounts (the safety-records feed) only call the API
+  integration: [],
 };
 
 function MemberHome(props: { user: Me }) {
