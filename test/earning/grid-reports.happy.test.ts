@@ -10,6 +10,7 @@ import { payGridReport } from '../../api/earning/grid-reports';
 import { describeEachBackend } from '../support/backends';
 import { testApp, type TestApp } from '../support/app';
 import { expectProblem } from '../support/problems';
+import { pinMultipliersToOne } from './earning-support';
 import { jpeg, png, webp } from './photos-fixtures';
 import { distance, east, filed, getBytes, HERE, north, storedCounts, transition } from './grid-reports-support';
 
@@ -208,6 +209,7 @@ describeEachBackend('grid reports: happy paths', (current) => {
 
   it('the monthly cap: 30 verified reports pay 5 each, the 31st pays 0.00; next month pays again', async () => {
     const t = testApp(current(), { session: { ttlHours: 24 * 90, cookieSecure: false } });
+    await pinMultipliersToOne(t.db, 'grid_report'); // 30 verified reports lift the driver to AA
     const driver = await t.signedIn('driver');
     const committee = await t.signedIn('committee');
     const ids: string[] = [];

@@ -11,6 +11,7 @@ import { ledgerSoundAfterEach } from '../market/market-support';
 import { describeEachBackend } from '../support/backends';
 import { testApp, type TestApp } from '../support/app';
 import { expectProblem } from '../support/problems';
+import { pinMultipliersToOne } from './earning-support';
 import { jpeg, png, text, concat } from './photos-fixtures';
 
 async function scene(t: TestApp) {
@@ -118,6 +119,7 @@ describeEachBackend('volunteering claims', (current) => {
 
   it('approvals stop paying exactly at the 40-hour monthly cap and pay again next month', async () => {
     const t = testApp(current());
+    await pinMultipliersToOne(t.db, 'volunteering'); // 20 approved hours lift the driver to AA
     t.clock.set('2026-07-02T08:00:00.000Z');
     const s = await scene(t);
     const approve = async (date: string, hours: string) => {
