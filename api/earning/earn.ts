@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
-import { and, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { desc, eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
 import { earnings, rewardRules, rewardRuleVersions, type EarningSource, type GridCategory, type RuleActivity } from '../../db/schema/index';
 import type { Clock } from '../clock';
@@ -27,23 +27,7 @@ export interface RuleVersion {
 
 /** The version of the activity's rule in force at `at`, if any. */
 export async function ruleVersionAt(db: Db, activity: RuleActivity, at: Date): Promise<RuleVersion | null> {
-  const [row] = await db
-    .select({
-      id: rewardRuleVersions.id,
-      ruleId: rewardRuleVersions.ruleId,
-      activity: rewardRules.activity,
-      version: rewardRuleVersions.version,
-      effectiveFrom: rewardRuleVersions.effectiveFrom,
-      enabled: rewardRuleVersions.enabled,
-      terms: rewardRuleVersions.terms,
-    })
-    .from(rewardRuleVersions)
-    .innerJoin(rewardRules, eq(rewardRules.id, rewardRuleVersions.ruleId))
-    .where(and(eq(rewardRules.activity, activity), lte(rewardRuleVersions.effectiveFrom, at)))
-    .orderBy(desc(rewardRuleVersions.effectiveFrom), desc(rewardRuleVersions.version))
-    .limit(1);
-  if (!row) return null;
-  return { ...row, terms: RuleTerms.parse(row.terms) };
+  return versionAt(await allVersions(db, [activity]), activity, at);
 }
 
 export interface EarnInput {
