@@ -1,13 +1,13 @@
 import Decimal from 'decimal.js';
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
-import { sqlState } from '../../db/errors';
 import { notifications } from '../../db/schema/index';
 import type { Clock } from '../clock';
 import { PROGRAMME_ACCOUNTS } from '../ledger/accounts';
 import { applyBatch, type LedgerOp } from '../ledger/ledger';
 import { localDate, PROGRAMME_TIME_ZONE } from './earn';
 import { getSetting } from './settings';
+import { isRetryable } from '../../db/transaction';
 
 /*
  * Points expiry, FIFO without lots. Spending takes the oldest points first, so what a wallet
@@ -84,8 +84,7 @@ export async function expirePoints(db: Db, clock: Clock, options: { pageSize?: n
         break;
       } catch (error) {
         // A deadlock or serialization failure rolled the whole page back: it simply runs again.
-        const state = sqlState(error);
-        if ((state !== '40P01' && state !== '40001') || attempt >= 5) throw error;
+        if (!isRetryable(error) || attempt >= 5) throw error;
         await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
       }
     }

@@ -1,7 +1,6 @@
 import Decimal from 'decimal.js';
 import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
 import { queryOne, type Db } from '../../db/client';
-import { sqlState } from '../../db/errors';
 import { earnings, gridReportEvents, gridReports, users, type GridCategory, type ReportStatus } from '../../db/schema/index';
 import { audit } from '../audit/audit';
 import type { Clock } from '../clock';
@@ -9,6 +8,7 @@ import { AppError } from '../errors';
 import { earn, type EarnResult } from './earn';
 import { storePhoto } from './photos';
 import { onDriverActivity } from '../rating/engine';
+import { inTransaction } from '../../db/transaction';
 
 /**
  * Grid reports: a driver photographs a road defect; the committee verifies it (which pays),
@@ -41,22 +41,6 @@ export const EARTH_RADIUS_METERS = 6_371_008.8;
 
 const DAY = 86_400_000;
 
-/** Deadlock or serialization failure: the whole transaction can simply run again. */
-function isRetryable(error: unknown): boolean {
-  const state = sqlState(error);
-  return state === '40P01' || state === '40001';
-}
-
-async function withRetry<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await db.transaction((tx) => work(tx));
-    } catch (error) {
-      if (attempt < 4 && isRetryable(error)) continue;
-      throw error;
-    }
-  }
-}
 
 // ——— filing ———
 
@@ -143,7 +127,7 @@ export async function findLikelyDuplicate(
  * photo stores nothing.
  */
 export async function fileReport(db: Db, clock: Clock, driverId: string, input: FileReportInput): Promise<GridReportRow> {
-  return withRetry(db, async (tx) => {
+  return inTransaction(db, async (tx) => {
     const now = clock.now();
     const photoId = await storePhoto(tx, driverId, input.photo, now);
     const duplicate = await findLikelyDuplicate(tx, { category: input.category, lat: input.lat, lng: input.lng, at: now });
@@ -220,7 +204,7 @@ const earningSummary = (e: EarnResult | null) =>
  * once pay once (the second finds it verified: 409). Each step is recorded and audited.
  */
 export async function transitionReport(db: Db, clock: Clock, actorId: string, id: string, input: TransitionInput): Promise<TransitionResult> {
-  const result = await withRetry(db, async (tx) => {
+  const result = await inTransaction(db, async (tx) => {
     const now = clock.now();
     const report = await lockReport(tx, id);
     if (!NEXT_STATUSES[report.status].includes(input.to)) refuseTransition(report.status, input.to);

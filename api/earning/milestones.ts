@@ -1,11 +1,10 @@
 import Decimal from 'decimal.js';
 import { sql, type SQL } from 'drizzle-orm';
-import { PgTransaction } from 'drizzle-orm/pg-core';
 import { queryOne, queryRows, type Db } from '../../db/client';
-import { sqlState } from '../../db/errors';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { earnMany, type EarnInput, type EarnResult } from './earn';
+import { inTransaction } from '../../db/transaction';
 
 /**
  * Safety milestones. A driver's current violation-free streak starts at their latest violation
@@ -174,24 +173,6 @@ function tally(pass: MilestonePass, results: EarnResult[], drivers: Set<string>)
   }
 }
 
-const RETRYABLE = new Set(['40P01', '40001']);
-
-/**
- * Runs `work` in a transaction, retried (a few times, with jitter) on a deadlock or serialization
- * failure; inside the caller's transaction it just runs (the caller owns the retry).
- */
-export async function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
-  if (db instanceof PgTransaction) return work(db as unknown as Db);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction((tx) => work(tx as unknown as Db));
-    } catch (error) {
-      const state = sqlState(error);
-      if (!state || !RETRYABLE.has(state) || attempt >= 5) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
-    }
-  }
-}
 
 /**
  * Finds and pays the milestones due now. With `driverIds` (a new safety event): just those

@@ -7,8 +7,9 @@ import type { Clock } from '../clock';
 import { AppError, type FieldError } from '../errors';
 import type { SessionUser } from '../http/env';
 import { isStorableText } from '../http/text';
-import { evaluateMilestones, inTransaction, type MilestonePass } from './milestones';
+import { evaluateMilestones, type MilestonePass } from './milestones';
 import { onDriverActivity } from '../rating/engine';
+import { inTransaction } from '../../db/transaction';
 
 /** A safety record as a sender gives it. */
 export interface SafetyEventInput {

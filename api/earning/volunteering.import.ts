@@ -3,7 +3,6 @@ import Decimal from 'decimal.js';
 import { CsvError, parse } from 'csv-parse/sync';
 import { desc, eq, lt, or, and, sql } from 'drizzle-orm';
 import { queryOne, queryRows, type Db } from '../../db/client';
-import { sqlState } from '../../db/errors';
 import { volunteerImports } from '../../db/schema/index';
 import { audit } from '../audit/audit';
 import type { Clock } from '../clock';
@@ -12,6 +11,7 @@ import { isStorableText } from '../http/text';
 import { earnMany, localDate, localMidnight, type EarnResult } from './earn';
 import { hoursProblem, isCalendarDate } from './volunteering.schemas';
 import { onDriverActivity } from '../rating/engine';
+import { isRetryable } from '../../db/transaction';
 
 /**
  * Attendance imports: a committee member uploads a CSV of who volunteered (driver phone or id,
@@ -358,8 +358,7 @@ async function withRetry<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      const state = sqlState(error);
-      if (attempt >= attempts || (state !== '40P01' && state !== '40001')) throw error;
+      if (attempt >= attempts || !isRetryable(error)) throw error;
       await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 30));
     }
   }

@@ -3,10 +3,10 @@ import Decimal from 'decimal.js';
 import { sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../../db/client';
-import { sqlState } from '../../db/errors';
 import type { Clock } from '../clock';
 import { AppError, isProblemCode } from '../errors';
 import { uuid7 } from './uuid7';
+import { isRetryable } from '../../db/transaction';
 
 /** Who did it and why; carried on every transfer. */
 export interface TransferMeta {
@@ -103,7 +103,6 @@ function decode(raw: RawOutcome): LedgerOutcome {
   };
 }
 
-const RETRYABLE = new Set(['40P01', '40001']);
 
 
 /**
@@ -116,8 +115,7 @@ async function withRetry<T>(db: Db, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      const state = sqlState(error);
-      if (!state || !RETRYABLE.has(state) || attempt >= 8) throw error;
+      if (!isRetryable(error) || attempt >= 8) throw error;
       await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
     }
   }

@@ -3,7 +3,7 @@ import Decimal from 'decimal.js';
 import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client';
-import { isUniqueViolation, sqlState } from '../../db/errors';
+import { isUniqueViolation } from '../../db/errors';
 import { ledgerAccounts, ledgerTransfers, offers, partners, redemptions, settlements, users, type LimitPeriod, type RedemptionStatus } from '../../db/schema/index';
 import { audit } from '../audit/audit';
 import type { Clock } from '../clock';
@@ -14,6 +14,7 @@ import { createLedger, outcomeError } from '../ledger/ledger';
 import { currentGrade, meetsGrade, priceFor } from '../rating/benefits';
 import { findOffer, isOpen } from './offers';
 import { newVoucherCode, parseVoucherCode } from './voucher';
+import { isRetryable } from '../../db/transaction';
 
 export const VOUCHER_DAYS = 30;
 const DAY = 86_400_000;
@@ -23,11 +24,6 @@ const PERIOD_MS: Record<LimitPeriod, number | null> = { day: DAY, week: 7 * DAY,
 
 export type RedemptionRow = typeof redemptions.$inferSelect;
 
-/** Deadlock or serialization failure: the whole transaction can simply run again. */
-function isRetryable(error: unknown): boolean {
-  const state = sqlState(error);
-  return state === '40P01' || state === '40001';
-}
 
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('base64url');
 
