@@ -1,16 +1,35 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import solid from 'vite-plugin-solid';
 
-// Standalone on purpose: vite.config.ts is the web app's config (root: web/, Solid plugin) and
-// vitest prefers this file over it, so nothing from there leaks into the Node test run.
+// Standalone on purpose: vite.config.ts is the web app's build config (root: web/) and vitest
+// prefers this file over it. Two projects: the API and database suites in Node, and the web
+// app's component tests in jsdom with the Solid compiler.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, 'test/bench/**'],
-    globalSetup: ['test/support/global-setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
-    fileParallelism: true,
+    projects: [
+      {
+        test: {
+          name: 'api',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/bench/**', 'test/web/**'],
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
+          fileParallelism: true,
+        },
+      },
+      {
+        plugins: [solid()],
+        test: {
+          name: 'web',
+          include: ['test/web/**/*.test.tsx'],
+          environment: 'jsdom',
+          setupFiles: ['test/web/setup.ts'],
+          testTimeout: 15_000,
+        },
+      },
+    ],
   },
 });

@@ -76,32 +76,117 @@ export function readCookie(name: string): string | undefined {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+type QueryValue = string | number | boolean | null | undefined;
+
+export interface RequestOptions {
+  /** Appended as `?name=value`; null, undefined and '' are left out. */
+  query?: Record<string, QueryValue>;
+  /** Sent as `Idempotency-Key`: the server answers a repeat with the first result. */
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+/** `path` with its query string; empty values are dropped so filters read naturally. */
+export function withQuery(path: string, query?: Record<string, QueryValue>): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(name, String(value));
+  }
+  const search = params.toString();
+  return search ? `${path}?${search}` : path;
+}
+
 /**
  * One API call. Cookies go along (same origin); a state-changing call echoes the `mp_csrf`
  * cookie in `x-csrf-token`, the double-submit check the server makes for cookie sessions.
+ * A FormData body goes as multipart (the browser writes the boundary); anything else as JSON.
  * Resolves with the response when it is 2xx, otherwise throws ApiProblem or ApiUnreachable.
  */
-async function send(method: Method, path: string, body?: unknown): Promise<Response> {
+async function send(
+  method: Method,
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<Response> {
   const headers = new Headers({ accept: 'application/json, application/problem+json' });
-  if (body !== undefined) headers.set('content-type', 'application/json');
+  const multipart = body instanceof FormData;
+  if (body !== undefined && !multipart) headers.set('content-type', 'application/json');
   if (!safeMethods.has(method)) {
     const csrf = readCookie(csrfCookieName);
     if (csrf) headers.set(csrfHeaderName, csrf);
   }
+  if (options.idempotencyKey) headers.set('idempotency-key', options.idempotencyKey);
 
   let response: Response;
   try {
-    response = await fetch(path, {
+    response = await fetch(withQuery(path, options.query), {
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : multipart ? body : JSON.stringify(body),
+      signal: options.signal,
     });
   } catch (cause) {
+    if (options.signal?.aborted) throw cause;
     throw new ApiUnreachable({ cause });
   }
   if (response.ok) return response;
   throw await problemFrom(response);
+}
+
+async function json<T>(response: Response): Promise<T> {
+  if (response.status === 204) return undefined as T;
+  return response.json() as Promise<T>;
+}
+
+/** Typed calls; each area's api module names its endpoints with the server's schema types. */
+export const http = {
+  get: async <T>(path: string, options?: RequestOptions): Promise<T> =>
+    json<T>(await send('GET', path, undefined, options)),
+  post: async <T>(path: string, body?: unknown, options?: RequestOptions): Promise<T> =>
+    json<T>(await send('POST', path, body, options)),
+  put: async <T>(path: string, body: unknown, options?: RequestOptions): Promise<T> =>
+    json<T>(await send('PUT', path, body, options)),
+  patch: async <T>(path: string, body: unknown, options?: RequestOptions): Promise<T> =>
+    json<T>(await send('PATCH', path, body, options)),
+  /** A file the server makes (a CSV statement, say), for the browser to save. */
+  blob: async (path: string, options?: RequestOptions): Promise<Blob> =>
+    (await send('GET', path, undefined, options)).blob(),
+};
+
+/** A fresh key for one intent (one redemption, one claim); reuse it for every retry of it. */
+export function newIdempotencyKey(): string {
+  // randomUUID needs a secure context; a phone on the LAN over http has only getRandomValues.
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function isTransient(error: unknown): boolean {
+  return error instanceof ApiUnreachable || (error instanceof ApiProblem && error.status === 503);
+}
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `call` again when the connection drops or the server is briefly unavailable, with growing
+ * pauses. Only for calls that carry an Idempotency-Key (or only read): the server answers a
+ * repeat with the first result, so a flaky phone connection never redeems twice.
+ */
+export async function withRetries<T>(
+  call: () => Promise<T>,
+  { attempts = 4, firstDelayMs = 400 }: { attempts?: number; firstDelayMs?: number } = {},
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= attempts || !isTransient(error)) throw error;
+      await wait(firstDelayMs * 2 ** (attempt - 1));
+    }
+  }
 }
 
 async function problemFrom(response: Response): Promise<ApiProblem | ApiUnreachable> {
@@ -145,20 +230,12 @@ function retryAfterSeconds(header: string | null): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
-async function getJson<T>(path: string): Promise<T> {
-  return (await send('GET', path)).json() as Promise<T>;
-}
-
-async function postJson<T>(path: string, body: unknown): Promise<T> {
-  return (await send('POST', path, body)).json() as Promise<T>;
-}
-
 export const api = {
   /** Sets the `mp_session` and `mp_csrf` cookies. The web app never needs the token itself. */
-  login: (body: LoginBody) => postJson<LoginResponse>('/api/auth/login', body),
+  login: (body: LoginBody) => http.post<LoginResponse>('/api/auth/login', body),
 
   /** Creates a driver account. It does not sign in. */
-  register: (body: RegisterBody) => postJson<RegisterResponse>('/api/auth/register', body),
+  register: (body: RegisterBody) => http.post<RegisterResponse>('/api/auth/register', body),
 
   logout: async (): Promise<void> => {
     await send('POST', '/api/auth/logout');
@@ -167,7 +244,7 @@ export const api = {
   /** The signed-in person, or null when nobody is signed in (a 401 is an answer, not an error). */
   me: async (): Promise<Me | null> => {
     try {
-      return await getJson<Me>('/api/me');
+      return await http.get<Me>('/api/me');
     } catch (error) {
       if (error instanceof ApiProblem && error.status === 401) return null;
       throw error;

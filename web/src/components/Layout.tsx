@@ -6,6 +6,7 @@ import { AccountBar } from './AccountBar';
 import { Brand } from './Brand';
 import { LanguageSwitcher } from './LanguageSwitcher';
 import { PageError } from './PageError';
+import { RoleNav } from './RoleNav';
 
 /** The frame of every page: header with brand, account and language, then the page itself. */
 export function Layout(props: RouteSectionProps) {
@@ -31,6 +32,11 @@ export function Layout(props: RouteSectionProps) {
               <AccountBar />
             </Suspense>
           }
+          nav={
+            <Suspense>
+              <RoleNav />
+            </Suspense>
+          }
         >
           <Suspense fallback={<p class="loading">{t('app.loading')}</p>}>{props.children}</Suspense>
         </Frame>
@@ -39,7 +45,7 @@ export function Layout(props: RouteSectionProps) {
   );
 }
 
-function Frame(props: { header: JSX.Element; children: JSX.Element }) {
+function Frame(props: { header: JSX.Element; nav?: JSX.Element; children: JSX.Element }) {
   let main: HTMLElement | undefined;
   const location = useLocation();
   // After a navigation, start reading (and tabbing) at the new page, not at the old link.
@@ -64,6 +70,7 @@ function Frame(props: { header: JSX.Element; children: JSX.Element }) {
           <LanguageSwitcher />
         </div>
       </header>
+      {props.nav}
       <main id="main" class="main" tabindex="-1" ref={main}>
         {props.children}
       </main>

@@ -1,7 +1,7 @@
-import { A } from '@solidjs/router';
-import { For, Show } from 'solid-js';
-import type { Me, Role } from '../../../api/auth/auth.schemas';
-import { type MessageKey, t } from '../i18n';
+import { A, Navigate } from '@solidjs/router';
+import { Match, Show, Switch, lazy } from 'solid-js';
+import type { Me } from '../../../api/auth/auth.schemas';
+import { t } from '../i18n';
 import { usePageTitle } from '../lib/page-title';
 import { useSession } from '../session/session';
 
@@ -33,71 +33,27 @@ function GuestHome() {
   );
 }
 
-interface Capability {
-  title: MessageKey;
-  body: MessageKey;
-}
+const DriverHome = lazy(() => import('../driver/DriverHome'));
 
-/** What each role will do in Milepost; each becomes a real area (shop, desk, console) later. */
-const capabilities: Record<Role, Capability[]> = {
-  driver: [
-    { title: 'home.driver.shop.title', body: 'home.driver.shop.body' },
-    { title: 'home.driver.points.title', body: 'home.driver.points.body' },
-    { title: 'home.driver.earn.title', body: 'home.driver.earn.body' },
-  ],
-  partner_staff: [
-    { title: 'home.partner.desk.title', body: 'home.partner.desk.body' },
-    { title: 'home.partner.statement.title', body: 'home.partner.statement.body' },
-  ],
-  committee: [
-    { title: 'home.committee.console.title', body: 'home.committee.console.body' },
-    { title: 'home.committee.reports.title', body: 'home.committee.reports.body' },
-  ],
-  // machine accounts (the safety-records feed) only call the API
-  integration: [],
-};
-
+/** Each role's start page: the driver's own home; staff and committee go to their desks. */
 function MemberHome(props: { user: Me }) {
   return (
-    <>
-      <h1>{t('home.greeting', { name: props.user.name })}</h1>
-      <section aria-labelledby="home-intro">
-        <h2 id="home-intro" class="section-title">
-          {t(`home.intro.${props.user.role}`)}
-        </h2>
-        <ul class="cards">
-          <For each={capabilities[props.user.role]}>
-            {(capability) => (
-              <li class="card">
-                <div class="card__head">
-                  <h3 class="card__title">{t(capability.title)}</h3>
-                  <span class="badge badge--soon">{t('home.comingSoon')}</span>
-                </div>
-                <p>{t(capability.body)}</p>
-              </li>
-            )}
-          </For>
-        </ul>
-      </section>
-      <section class="panel" aria-labelledby="home-account">
-        <h2 id="home-account" class="section-title">
-          {t('home.account.title')}
-        </h2>
-        <dl class="facts">
-          <div>
-            <dt>{t('home.account.phone')}</dt>
-            <dd>{props.user.phone}</dd>
-          </div>
-          <Show when={props.user.plateNumber}>
-            {(plate) => (
-              <div>
-                <dt>{t('home.account.plateNumber')}</dt>
-                <dd>{plate()}</dd>
-              </div>
-            )}
-          </Show>
-        </dl>
-      </section>
-    </>
+    <Switch>
+      <Match when={props.user.role === 'driver'}>
+        <DriverHome user={props.user} />
+      </Match>
+      <Match when={props.user.role === 'partner_staff'}>
+        <Navigate href="/desk" />
+      </Match>
+      <Match when={props.user.role === 'committee'}>
+        <Navigate href="/console" />
+      </Match>
+      <Match when={props.user.role === 'integration'}>
+        <section class="panel">
+          <h1>{t('home.greeting', { name: props.user.name })}</h1>
+          <p>{t('home.intro.integration')}</p>
+        </section>
+      </Match>
+    </Switch>
   );
 }

@@ -1,10 +1,6 @@
-import { createSignal } from 'solid-js';
+import { defineMessages } from './core';
 
-/**
- * Every word the web app shows goes through `t(key)`. English is the reference dictionary: its
- * keys are the message keys, and every other language must have all of them (the type-check
- * says so). `{name}` placeholders are filled from `t`'s second argument.
- */
+/** Words every area shares: the frame, navigation, sign-in, errors and formats. */
 const en = {
   'app.name': 'Milepost',
   'app.tagline': 'Points and rewards for truck drivers',
@@ -16,6 +12,49 @@ const en = {
   'nav.signOut': 'Sign out',
   'nav.signingOut': 'Signing out…',
   'nav.account': 'Your account',
+  'nav.main': 'Main',
+  'nav.home': 'Home',
+  'nav.shop': 'Shop',
+  'nav.earn': 'Earn',
+  'nav.vouchers': 'Vouchers',
+  'nav.desk': 'Confirm',
+  'nav.today': 'Today',
+  'nav.statement': 'Statement',
+  'nav.console': 'Console',
+
+  'console.nav.label': 'Console',
+  'console.nav.overview': 'Overview',
+  'console.nav.dashboard': 'Dashboard',
+  'console.nav.queues': 'Queues',
+  'console.nav.claims': 'Volunteering claims',
+  'console.nav.reports': 'Grid reports',
+  'console.nav.appeals': 'Appeals',
+  'console.nav.imports': 'CSV imports',
+  'console.nav.programme': 'Programme',
+  'console.nav.rules': 'Reward rules',
+  'console.nav.ratingPolicy': 'Rating policy',
+  'console.nav.awards': 'Awards and adjustments',
+  'console.nav.market': 'Market',
+  'console.nav.partners': 'Partners',
+  'console.nav.offers': 'Offers',
+  'console.nav.people': 'People',
+  'console.nav.drivers': 'Drivers',
+  'console.nav.audit': 'Audit log',
+
+  'access.title': 'Not available to you',
+  'access.body': 'This page is not for your role ({role}).',
+
+  'state.empty': 'Nothing here yet.',
+  'state.loadMore': 'Show more',
+  'state.loadingMore': 'Loading more…',
+  'state.saving': 'Saving…',
+  'state.saved': 'Saved.',
+  'action.cancel': 'Cancel',
+  'action.back': 'Back',
+  'action.close': 'Close',
+  'action.retry': 'Try again',
+  'unit.points': '{amount} pts',
+
   'lang.label': 'Language',
 
   'role.driver': 'Driver',
@@ -25,29 +64,7 @@ const en = {
 
   'home.title': 'Home',
   'home.greeting': 'Hello, {name}',
-  'home.intro.driver': 'As a driver, this is where you will:',
-  'home.intro.partner_staff': 'As partner staff, this is where you will:',
-  'home.intro.committee': 'As a committee member, this is where you will:',
   'home.intro.integration': 'This is a machine account: it posts safety records through the API and has nothing to do here.',
-  'home.comingSoon': 'Coming soon',
-  'home.driver.shop.title': 'Shop',
-  'home.driver.shop.body':
-    'Spend your points on vehicle repair, driver training and inspections at partner garages, schools and stations.',
-  'home.driver.points.title': 'Points and rating',
-  'home.driver.points.body':
-    'See your balance, your credit rating (AAA, AA, A) and what you need for the next grade.',
-  'home.driver.earn.title': 'Earn points',
-  'home.driver.earn.body': 'Claim volunteering hours and report road problems.',
-  'home.partner.desk.title': 'Desk',
-  'home.partner.desk.body': 'Confirm or reject the vouchers that drivers show you.',
-  'home.partner.statement.title': 'Statement',
-  'home.partner.statement.body': 'See every redemption you have confirmed.',
-  'home.committee.console.title': 'Console',
-  'home.committee.console.body':
-    'Set the reward rules and the rating policy, verify claims and reports, manage partners and offers.',
-  'home.committee.reports.title': 'Reports',
-  'home.committee.reports.body':
-    'Points issued, redeemed and outstanding, the rating distribution and the audit log.',
   'home.account.title': 'Your account',
   'home.account.phone': 'Phone',
   'home.account.plateNumber': 'Plate number',
@@ -97,12 +114,9 @@ const en = {
   'notFound.title': 'Page not found',
   'notFound.body': 'There is no page at {path}.',
   'notFound.home': 'Go to home',
-} as const satisfies Record<string, string>;
+};
 
-export type MessageKey = keyof typeof en;
-type Dictionary = Record<MessageKey, string>;
-
-const zhCN: Dictionary = {
+const zhCN: Record<keyof typeof en, string> = {
   'app.name': 'Milepost',
   'app.tagline': '货车司机的积分与权益平台',
   'app.skipToMain': '跳到主要内容',
@@ -113,6 +127,49 @@ const zhCN: Dictionary = {
   'nav.signOut': '退出登录',
   'nav.signingOut': '正在退出…',
   'nav.account': '我的账户',
+  'nav.main': '主菜单',
+  'nav.home': '首页',
+  'nav.shop': '商城',
+  'nav.earn': '赚积分',
+  'nav.vouchers': '兑换券',
+  'nav.desk': '核销',
+  'nav.today': '今日',
+  'nav.statement': '对账单',
+  'nav.console': '管理后台',
+
+  'console.nav.label': '管理后台',
+  'console.nav.overview': '概览',
+  'console.nav.dashboard': '数据看板',
+  'console.nav.queues': '待办队列',
+  'console.nav.claims': '志愿服务申报',
+  'console.nav.reports': '道路问题上报',
+  'console.nav.appeals': '申诉',
+  'console.nav.imports': 'CSV 导入',
+  'console.nav.programme': '积分项目',
+  'console.nav.rules': '积分规则',
+  'console.nav.ratingPolicy': '信用评级政策',
+  'console.nav.awards': '奖励与调整',
+  'console.nav.market': '商城',
+  'console.nav.partners': '合作单位',
+  'console.nav.offers': '优惠',
+  'console.nav.people': '人员',
+  'console.nav.drivers': '司机',
+  'console.nav.audit': '审计日志',
+
+  'access.title': '无权访问',
+  'access.body': '此页面不对您的角色（{role}）开放。',
+
+  'state.empty': '暂无内容。',
+  'state.loadMore': '显示更多',
+  'state.loadingMore': '正在加载…',
+  'state.saving': '正在保存…',
+  'state.saved': '已保存。',
+  'action.cancel': '取消',
+  'action.back': '返回',
+  'action.close': '关闭',
+  'action.retry': '重试',
+  'unit.points': '{amount} 积分',
+
   'lang.label': '语言',
 
   'role.driver': '司机',
@@ -122,25 +179,7 @@ const zhCN: Dictionary = {
 
   'home.title': '首页',
   'home.greeting': '{name}，您好',
-  'home.intro.driver': '作为司机，您将在这里：',
-  'home.intro.partner_staff': '作为合作单位员工，您将在这里：',
-  'home.intro.committee': '作为委员会成员，您将在这里：',
   'home.intro.integration': '这是系统对接账号：它通过接口上报安全记录，在此页面没有可用的功能。',
-  'home.comingSoon': '即将推出',
-  'home.driver.shop.title': '积分商城',
-  'home.driver.shop.body': '在合作修理厂、驾校和检测站，用积分兑换车辆维修、驾驶培训和车辆检测服务。',
-  'home.driver.points.title': '积分与信用等级',
-  'home.driver.points.body': '查看积分余额、信用等级（AAA、AA、A），以及升到下一等级还需要什么。',
-  'home.driver.earn.title': '赚取积分',
-  'home.driver.earn.body': '申报志愿服务时长，上报道路问题。',
-  'home.partner.desk.title': '核销台',
-  'home.partner.desk.body': '确认或拒绝司机出示的兑换券。',
-  'home.partner.statement.title': '对账单',
-  'home.partner.statement.body': '查看您已确认的全部兑换记录。',
-  'home.committee.console.title': '管理后台',
-  'home.committee.console.body': '设置积分规则和信用评级政策，审核申报与上报，管理合作单位和优惠。',
-  'home.committee.reports.title': '报表',
-  'home.committee.reports.body': '积分的发放、兑换与余额，信用等级分布，以及审计日志。',
   'home.account.title': '我的账户',
   'home.account.phone': '手机号',
   'home.account.plateNumber': '车牌号',
@@ -190,48 +229,4 @@ const zhCN: Dictionary = {
   'notFound.home': '返回首页',
 };
 
-export const dictionaries = { en, 'zh-CN': zhCN } satisfies Record<string, Dictionary>;
-export type Language = keyof typeof dictionaries;
-
-/** What the language switcher offers; each name is written in its own language. */
-export const languageNames: Record<Language, string> = { en: 'English', 'zh-CN': '简体中文' };
-
-const storageKey = 'milepost.language';
-
-function isLanguage(value: unknown): value is Language {
-  return typeof value === 'string' && Object.hasOwn(dictionaries, value);
-}
-
-// localStorage can throw (storage disabled, private mode); the app then simply forgets the choice.
-function storedLanguage(): Language {
-  try {
-    const value = localStorage.getItem(storageKey);
-    return isLanguage(value) ? value : 'en';
-  } catch {
-    return 'en';
-  }
-}
-
-const [language, setLanguageSignal] = createSignal<Language>(storedLanguage());
-document.documentElement.lang = language();
-
-export { language, isLanguage };
-
-export function setLanguage(next: Language): void {
-  setLanguageSignal(next);
-  document.documentElement.lang = next;
-  try {
-    localStorage.setItem(storageKey, next);
-  } catch {
-    // Not remembered across visits; the switch still applies now.
-  }
-}
-
-/** The text for `key` in the chosen language. Reactive: read inside JSX it follows a switch. */
-export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const text = dictionaries[language()][key];
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
-}
+export const commonMessages = defineMessages(en, zhCN);

@@ -1,0 +1,31 @@
+import { screen } from '@solidjs/testing-library';
+import { describe, expect, it } from 'vitest';
+import { RequireRole } from '../../web/src/components/RequireRole';
+import { setLanguage } from '../../web/src/i18n';
+import { fakeApi, problem, renderPage } from './support/render';
+
+const driver = { id: 'd1', role: 'driver', name: 'Li Wei', phone: '13800000001', plateNumber: '粤B12345' };
+
+describe('RequireRole', () => {
+  it('shows the area to the right role', async () => {
+    setLanguage('en');
+    fakeApi({ 'GET /api/me': () => driver });
+    renderPage(() => <RequireRole roles={['driver']}><h1>Shop</h1></RequireRole>, { url: '/shop' });
+    expect(await screen.findByRole('heading', { name: 'Shop' })).toBeTruthy();
+  });
+
+  it('tells another role in words that the page is not for them', async () => {
+    setLanguage('en');
+    fakeApi({ 'GET /api/me': () => ({ ...driver, role: 'partner_staff' }) });
+    renderPage(() => <RequireRole roles={['driver']}><h1>Shop</h1></RequireRole>, { url: '/shop' });
+    expect(await screen.findByRole('alert')).toHaveProperty('textContent', expect.stringContaining('Partner staff'));
+    expect(screen.queryByRole('heading', { name: 'Shop' })).toBeNull();
+  });
+
+  it('sends someone signed out to sign in, and back after', async () => {
+    setLanguage('en');
+    fakeApi({ 'GET /api/me': () => problem(401, 'Unauthorized') });
+    renderPage(() => <RequireRole roles={['driver']}><h1>Shop</h1></RequireRole>, { url: '/shop?category=repair' });
+    expect(await screen.findByText(/elsewhere: \/login\?next=%2Fshop%3Fcategory%3Drepair/)).toBeTruthy();
+  });
+});
