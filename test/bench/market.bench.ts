@@ -16,7 +16,6 @@
 //   BENCH_CONNECTIONS   HTTP connections the load generator keeps busy (default 64)
 //   BENCH_WARMUP        seconds of warm-up per endpoint before measuring, not reported in the table (default 3; 0 = none)
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +37,7 @@ import { approveOffer, createOffer } from '../../api/market/offers';
 import { voucherQr } from '../../api/market/voucher';
 import { createPartner } from '../../api/partners/partners.service';
 import { createDb, queryRows, type Db } from '../../db/client';
+import { startServer, type AppServer } from '../support/server-process';
 import * as schema from '../../db/schema/index';
 import { freePort, startCluster, type PgCluster } from '../support/pg-cluster';
 import {
@@ -221,75 +221,6 @@ async function waitForQuiet(url: string, database: string): Promise<boolean> {
 
 // ---------------------------------------------------------------------------------------------
 // The app server as a child process
-
-interface AppServer {
-  pid: number;
-  base: string;
-  port: number;
-  exited: () => { code: number | null; signal: string | null } | null;
-  tail: () => string;
-  warnings: () => number;
-  stop: () => Promise<void>;
-}
-
-async function startServer(databaseUrl: string): Promise<AppServer> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, SEED: 'none', PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  let warnings = 0;
-  const keep = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
-      if (/"level":"(warn|error)"/.test(line)) warnings++;
-      lines.push(line);
-      if (lines.length > 200) lines.shift();
-    }
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  let exit: { code: number | null; signal: string | null } | null = null;
-  const exitedPromise = new Promise<void>((resolve) =>
-    child.on('exit', (code, signal) => {
-      exit = { code, signal };
-      resolve();
-    }),
-  );
-  const server: AppServer = {
-    pid: child.pid!,
-    base: `http://127.0.0.1:${port}`,
-    port,
-    exited: () => exit,
-    tail: () => lines.slice(-40).join('\n'),
-    warnings: () => warnings,
-    async stop() {
-      if (exit) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 12_000);
-      await exitedPromise;
-      clearTimeout(timer);
-    },
-  };
-  // Wait for /healthz (bounded: 90 s; tsx compiles the app on first start).
-  const until = performance.now() + 90_000;
-  for (;;) {
-    if (exit) throw new Error(`the server exited during start-up (${JSON.stringify(exit)}):\n${server.tail()}`);
-    try {
-      const res = await fetch(`${server.base}/healthz`, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return server;
-    } catch {
-      // not listening yet
-    }
-    if (performance.now() > until) {
-      await server.stop();
-      throw new Error(`the server did not answer /healthz with 200 within 90 s:\n${server.tail()}`);
-    }
-    await sleep(200);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Setup helpers
@@ -799,7 +730,7 @@ async function main(): Promise<number> {
     }
 
     const t2 = performance.now();
-    server = await startServer(dbUrl);
+    server = await startServer({ DATABASE_URL: dbUrl, SEED: 'none' });
     log(`  app server: \`node --import tsx api/main.ts\` (pid ${server.pid}) on ${server.base}, SEED=none, answered /healthz after ${((performance.now() - t2) / 1000).toFixed(1)} s`);
     const logins = await loginAll(server.base, sceneIds.driverIds);
     log(

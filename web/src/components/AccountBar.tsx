@@ -13,6 +13,7 @@ export function AccountBar() {
   return (
     <Show
       when={session.user()}
+      keyed
       fallback={
         <Show when={location.pathname !== '/login'}>
           <A href="/login" class="button button--small">
@@ -23,8 +24,8 @@ export function AccountBar() {
     >
       {(user) => (
         <div class="account" aria-label={t('nav.account')} role="group">
-          <span class="account__name">{user().name}</span>
-          <span class="badge">{t(`role.${user().role}`)}</span>
+          <span class="account__name">{user.name}</span>
+          <span class="badge">{t(`role.${user.role}`)}</span>
           <form action={logout} method="post" class="account__signout">
             <button type="submit" class="button button--small" disabled={signingOut.pending()}>
               {signingOut.pending() ? t('nav.signingOut') : t('nav.signOut')}

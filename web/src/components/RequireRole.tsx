@@ -18,14 +18,15 @@ export function RequireRole(props: { roles: Role[]; children: JSX.Element }) {
       <Match when={session.user() === null}>
         <Navigate href={`/login?next=${next()}`} />
       </Match>
-      <Match when={session.user()}>
+      {/* Keyed: a sign-in or sign-out replaces the user; children never read a stale one. */}
+      <Match when={session.user()} keyed>
         {(user) => (
           <Switch>
-            <Match when={props.roles.includes(user().role)}>{props.children}</Match>
+            <Match when={props.roles.includes(user.role)}>{props.children}</Match>
             <Match when={true}>
               <section class="panel" role="alert">
                 <h1>{t('access.title')}</h1>
-                <p>{t('access.body', { role: t(`role.${user().role}`) })}</p>
+                <p>{t('access.body', { role: t(`role.${user.role}`) })}</p>
                 <A href="/" class="button">
                   {t('notFound.home')}
                 </A>

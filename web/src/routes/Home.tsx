@@ -9,8 +9,10 @@ export default function Home() {
   usePageTitle('home.title');
   const session = useSession();
   return (
-    <Show when={session.user()} fallback={<GuestHome />}>
-      {(user) => <MemberHome user={user()} />}
+    // Keyed: the page below may load lazily and read the user later, after a sign-in has
+    // replaced it; it gets the value, not an accessor that may have gone stale by then.
+    <Show when={session.user()} keyed fallback={<GuestHome />}>
+      {(user) => <MemberHome user={user} />}
     </Show>
   );
 }

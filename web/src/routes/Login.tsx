@@ -16,10 +16,10 @@ export default function Login() {
   return (
     <section class="panel panel--narrow">
       <h1>{t('login.title')}</h1>
-      <Show when={session.user()} fallback={<LoginForm />}>
+      <Show when={session.user()} keyed fallback={<LoginForm />}>
         {(user) => (
           <>
-            <p>{t('login.already', { name: user().name })}</p>
+            <p>{t('login.already', { name: user.name })}</p>
             <A href="/" class="button button--primary">
               {t('login.goHome')}
             </A>
