@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import Decimal from 'decimal.js';
 import { audit } from '../audit/audit';
 import { currentUser, requireRole } from '../auth/middleware';
+import { currentGrade } from '../rating/benefits';
 import { AppError } from '../errors';
 import { createRouter, jsonBody, jsonContent, problems, signedIn } from '../http/openapi';
 import { PROGRAMME_ACCOUNTS, walletOf } from './accounts';
@@ -167,7 +168,11 @@ export const ledgerRoutes = createRouter()
   .openapi(walletRoute, async (c) => {
     const me = currentUser(c);
     const accountId = await requireWallet(c.var.db, me.id);
-    const [b, earned] = await Promise.all([balance(c.var.db, accountId), lifetimeEarned(c.var.db, accountId)]);
+    const [b, earned, grade] = await Promise.all([
+      balance(c.var.db, accountId),
+      lifetimeEarned(c.var.db, accountId),
+      currentGrade(c.var.db, me.id),
+    ]);
     return c.json(
       {
         accountId,
@@ -175,7 +180,7 @@ export const ledgerRoutes = createRouter()
         held: points(b.held),
         posted: points(b.posted),
         lifetimeEarned: points(earned),
-        grade: null,
+        grade,
       },
       200,
     );

@@ -35,8 +35,7 @@ export const Wallet = z
     lifetimeEarned: Points.openapi({ description: 'Everything the programme has credited, net of corrections' }),
     grade: z
       .enum(['AAA', 'AA', 'A', 'B'])
-      .nullable()
-      .openapi({ description: 'Credit rating; null until the driver has been graded' }),
+      .openapi({ description: 'Credit rating in force; B for a driver not graded yet' }),
   })
   .openapi('Wallet');
 

@@ -89,7 +89,7 @@ export async function gradeAndBenefits(db: Db, driverId: string): Promise<{ grad
 }
 
 /** A driver's current grade: the stored rating, or B for a driver not graded yet. */
-export async function currentGrade(db: Db, driverId: string): Promise<Grade | null> {
+export async function currentGrade(db: Db, driverId: string): Promise<Grade> {
   return (await gradeAndBenefits(db, driverId)).grade;
 }
 

@@ -28,7 +28,7 @@ describeEachBackend('ledger over HTTP', (current) => {
 
     const wallet = await call('GET', '/api/me/wallet', { token: driver.token });
     expect(wallet.status).toBe(200);
-    expect(wallet.json).toMatchObject({ available: '120.50', held: '0.00', lifetimeEarned: '120.50', grade: null });
+    expect(wallet.json).toMatchObject({ available: '120.50', held: '0.00', lifetimeEarned: '120.50', grade: 'B' });
 
     const statement = await call('GET', '/api/me/statement', { token: driver.token });
     expect(statement.json.lines).toHaveLength(1);

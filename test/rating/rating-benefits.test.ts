@@ -68,6 +68,9 @@ describeEachBackend('rating benefits in earning and the market', (current) => {
     expect((await m.voucher(aaa.token, offer.id)).price).toBe('90.00');
     expect((await m.voucher(aaa.token, gated.id)).price).toBe('225.00');
     expect((await m.voucher(b.token, offer.id)).price).toBe('100.00');
+    // The wallet names the grade that priced these: the stored one, or B before any grading.
+    expect((await m.call('GET', '/api/me/wallet', { token: aaa.token })).json.grade).toBe('AAA');
+    expect((await m.call('GET', '/api/me/wallet', { token: b.token })).json.grade).toBe('B');
     const refused = await m.redeem(b.token, gated.id);
     expect(refused.status).toBe(422);
     expect(refused.json).toMatchObject({ code: 'grade_too_low', detail: 'this offer needs grade AA or better; your grade is B' });
