@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { compress } from 'hono/compress';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -25,6 +26,8 @@ import { createMarketRoutes } from './market/market.routes';
 import { gridReportRoutes } from './earning/grid-reports.routes';
 import { partnerRoutes } from './partners/partners.routes';
 import { ratingRoutes } from './rating/rating.routes';
+import { reportRoutes } from './reports/reports.routes';
+import { driverRoutes } from './drivers/drivers.routes';
 
 export interface AppDeps {
   db: Db;
@@ -36,7 +39,7 @@ export interface AppDeps {
 
 /** Every API module, mounted under /api. */
 function apiRoutes() {
-  return createRouter().route('/', authRoutes).route('/', partnerRoutes).route('/', ledgerRoutes).route('/', createMarketRoutes()).route('/', rewardRuleRoutes).route('/', programmeRoutes).route('/', appealRoutes).route('/', volunteeringRoutes).route('/', safetyRoutes).route('/', gridReportRoutes).route('/', ratingRoutes);
+  return createRouter().route('/', authRoutes).route('/', partnerRoutes).route('/', ledgerRoutes).route('/', createMarketRoutes()).route('/', rewardRuleRoutes).route('/', programmeRoutes).route('/', appealRoutes).route('/', volunteeringRoutes).route('/', safetyRoutes).route('/', gridReportRoutes).route('/', ratingRoutes).route('/', reportRoutes).route('/', driverRoutes);
 }
 
 export function createApp(deps: AppDeps) {
@@ -116,6 +119,17 @@ export function createApp(deps: AppDeps) {
 
   if (deps.webRoot && existsSync(join(deps.webRoot, 'index.html'))) {
     const root = relative(process.cwd(), deps.webRoot) || '.';
+    // Vite names assets by content hash: a phone may keep them for good and fetch them gzipped.
+    app.use('/assets/*', compress(), async (c, next) => {
+      await next();
+      if (c.res.status === 200) c.header('cache-control', 'public, max-age=31536000, immutable');
+    });
+    // The shell names the current assets: browsers must always ask whether it changed.
+    app.use('/*', async (c, next) => {
+      await next();
+      const page = c.res.headers.get('content-type')?.startsWith('text/html');
+      if (page && !c.req.path.startsWith('/api/')) c.header('cache-control', 'no-cache');
+    });
     app.use('/*', serveStatic({ root }));
     // Client-side routes: any other GET that is not an API call gets the app shell.
     app.get('*', async (c, next) => {

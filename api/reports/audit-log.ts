@@ -1,0 +1,76 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client';
+import { AppError } from '../errors';
+
+export interface AuditFilter {
+  cursor?: string;
+  limit?: number;
+  /** An action, or a prefix of dot-separated words: `ledger` matches `ledger.adjust`. */
+  action?: string;
+  actorId?: string;
+  targetType?: string;
+  targetId?: string;
+}
+
+/** Position after the last entry served: its exact time (microseconds) and id. */
+interface Cursor {
+  at: string;
+  id: string;
+}
+
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+function decodeCursor(raw: string | undefined): Cursor | null {
+  if (!raw) return null;
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c.at === 'string' && !Number.isNaN(Date.parse(c.at)) && typeof c.id === 'string' && /^\d{1,19}$/.test(c.id)) return c;
+  } catch {
+    // not ours
+  }
+  throw new AppError('validation_failed', 'cursor is not one this API returned', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
+}
+
+const likeEscaped = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Committee actions, newest first, with the actor's name; filtered and paged by a cursor. */
+export async function auditLogPage(db: Db, filter: AuditFilter) {
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+  const cursor = decodeCursor(filter.cursor);
+  const where = [sql`true`];
+  if (filter.action) {
+    const action = filter.action.replace(/\.+$/, '');
+    where.push(sql`(a.action = ${action} or a.action like ${`${likeEscaped(action)}.%`})`);
+  }
+  if (filter.actorId) where.push(sql`a.actor_id = ${filter.actorId}::uuid`);
+  if (filter.targetType) where.push(sql`a.target_type = ${filter.targetType}`);
+  if (filter.targetId) where.push(sql`a.target_id = ${filter.targetId}`);
+  if (cursor) where.push(sql`(a.created_at, a.id) < (${cursor.at}::timestamptz, ${cursor.id}::bigint)`);
+
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select a.id::text as id, to_char(a.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at_key,
+               a.created_at, a.action, a.actor_id, u.name as actor_name, u.role as actor_role,
+               a.target_type, a.target_id, a.before, a.after
+          from audit_log a
+          left join users u on u.id = a.actor_id
+         where ${sql.join(where, sql` and `)}
+         order by a.created_at desc, a.id desc
+         limit ${limit + 1}`,
+  );
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      id: String(r.id),
+      at: new Date(r.created_at as string | Date).toISOString(),
+      action: String(r.action),
+      actor: r.actor_id ? { id: String(r.actor_id), name: String(r.actor_name ?? ''), role: String(r.actor_role ?? '') } : null,
+      targetType: String(r.target_type),
+      targetId: (r.target_id as string | null) ?? null,
+      before: r.before ?? null,
+      after: r.after ?? null,
+    })),
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: String(last.at_key), id: String(last.id) }) : null,
+  };
+}
