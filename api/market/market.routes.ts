@@ -20,6 +20,7 @@ import {
   OfferPage,
   PartnerStatement,
   RedeemBody,
+  RegionList,
   Redemption,
   Settlement,
   SettlementBody,
@@ -117,6 +118,7 @@ function honourJson(h: HonourView): z.infer<typeof Honour> {
     plateNumber: h.plateNumber,
     captured: r.captured ? points(r.captured) : null,
     price: points(r.price),
+    expiresAt: r.expiresAt.toISOString(),
   };
 }
 
@@ -294,6 +296,17 @@ const statementRoute = createRoute({
   },
 });
 
+const regionsRoute = createRoute({
+  method: 'get',
+  path: '/offer-regions',
+  tags: ['catalog'],
+  summary: 'Regions that have open offers, for a catalog filter',
+  description: 'Each partner region with at least one active, currently valid offer, in alphabetical order; pass one as `region` to GET /offers.',
+  security: signedIn,
+  middleware: requireRole(),
+  responses: { 200: jsonContent(RegionList, 'The regions'), ...problems(401) },
+});
+
 const settleRoute = createRoute({
   method: 'post',
   path: '/partners/{id}/settlements',
@@ -437,5 +450,11 @@ export function createMarketRoutes(catalog = new CatalogCache()) {
         { id: s.id, partnerId: s.partnerId, from: s.periodFrom.toISOString(), to: s.periodTo.toISOString(), amount: points(s.amount), redemptions: s.redemptions, transferId: s.transferId, replayed },
         201,
       );
+    })
+    .openapi(regionsRoute, async (c) => {
+      const now = c.var.clock.now();
+      const open = (await catalog.activeOffers(c.var.db)).filter((o) => isOpen(o, now));
+      const items = [...new Set(open.map((o) => o.partnerRegion))].sort();
+      return c.json({ items }, 200);
     });
 }

@@ -80,6 +80,10 @@ export const CatalogQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 
+export const RegionList = z
+  .object({ items: z.array(z.string().openapi({ example: 'Baoan' })) })
+  .openapi('OfferRegions');
+
 export const IdParam = z.object({ id: z.string().uuid('an id is a UUID').openapi({ param: { name: 'id', in: 'path' } }) });
 
 export const RedeemBody = z.object({ offerId: z.string().uuid() }).openapi('RedeemBody');
@@ -121,6 +125,7 @@ export const Honour = z
     plateNumber: z.string().nullable(),
     captured: Points.nullable(),
     price: Points,
+    expiresAt: z.string().datetime().openapi({ description: 'When the voucher stops being valid' }),
   })
   .openapi('ConfirmedRedemption');
 

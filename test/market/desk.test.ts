@@ -44,6 +44,7 @@ describeEachBackend('market: the partner desk', (current) => {
         plateNumber: '粤B·D1234',
         captured: null,
         price: '100.00',
+        expiresAt: v.expiresAt,
       });
     }
     expect(await state()).toEqual(before);
