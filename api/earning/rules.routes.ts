@@ -5,6 +5,7 @@ import { createRouter, jsonBody, jsonContent, problems, signedIn } from '../http
 import { addVersion, createRule, getRule, listRules, type RuleView, type VersionView } from './rules';
 import {
   CreateRuleBody,
+  EarningRates,
   NewVersionBody,
   RewardRule,
   RewardRuleList,
@@ -135,8 +136,24 @@ const simulateRoute = createRoute({
   responses: { 200: jsonContent(Simulation, 'Actual and simulated pay'), ...problems(401, 403, 422) },
 });
 
+const ratesRoute = createRoute({
+  method: 'get',
+  path: '/me/earning-rates',
+  tags: ['rules'],
+  summary: 'What earns points now: the rules in force, in plain terms (drivers)',
+  description: 'The terms of each reward rule in force and switched on now: points per unit and caps. Grade multipliers apply on top.',
+  security: signedIn,
+  middleware: requireRole('driver'),
+  responses: { 200: jsonContent(EarningRates, 'The rules in force'), ...problems(401, 403) },
+});
+
 export const rewardRuleRoutes = createRouter()
   .openapi(listRoute, async (c) => c.json({ items: (await listRules(c.var.db, c.var.clock.now())).map(ruleJson) }, 200))
+  .openapi(ratesRoute, async (c) => {
+    const rules = await listRules(c.var.db, c.var.clock.now());
+    const items = rules.flatMap((r) => (r.current?.enabled ? [{ activity: r.activity, name: r.name, terms: r.current.terms }] : []));
+    return c.json({ items }, 200);
+  })
   .openapi(simulateRoute, async (c) => {
     const body = c.req.valid('json');
     const result = await simulate(c.var.db, { draft: body.rules, from: new Date(body.from), to: new Date(body.to), top: body.top ?? 10 });

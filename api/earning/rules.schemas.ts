@@ -140,3 +140,17 @@ export const Simulation = z
       .openapi({ description: 'Drivers whose pay would change most (largest |difference| first); unchanged drivers are left out' }),
   })
   .openapi('RewardRuleSimulation');
+
+export const EarningRates = z
+  .object({
+    items: z
+      .array(
+        z.object({
+          activity: RuleActivity,
+          name: z.string().openapi({ example: 'Volunteering hours' }),
+          terms: RuleTerms.openapi({ description: 'What one unit pays now, with its caps (before grade multipliers)' }),
+        }),
+      )
+      .openapi({ description: 'Only the rules in force now and switched on, in the programme’s order' }),
+  })
+  .openapi('EarningRates');

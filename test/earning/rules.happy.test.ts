@@ -139,4 +139,26 @@ describeEachBackend('reward rules: list, versions, schedule', (current) => {
     const versions = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from reward_rule_versions where rule_id = ${res.json.rule.id}`);
     expect(versions[0]!.n).toBe(1);
   });
+
+  it('tells a driver what earns points now: the rules in force and switched on, without the committee’s history', async () => {
+    const t = testApp(current());
+    const member = await committee(t);
+    const driver = await t.signedIn('driver');
+    const rates = await t.call('GET', '/api/me/earning-rates', { token: driver.token });
+    expect(rates.status, rates.text).toBe(200);
+    expect(rates.json.items.map((r: any) => r.activity)).toEqual(['volunteering', 'grid_report', 'safety_streak', 'safety_challenge']);
+    expect(rates.json.items[0]).toEqual({ activity: 'volunteering', name: expect.any(String), terms: { points: '10', unit: 'hour', caps: { month: '40' } } });
+
+    const off = await t.call('POST', `/api/reward-rules/${VOLUNTEERING}/versions`, {
+      token: member.token,
+      body: { enabled: false, terms: { points: '10', unit: 'hour' }, note: 'Paused' },
+    });
+    expect(off.status, off.text).toBe(201);
+    const after = await t.call('GET', '/api/me/earning-rates', { token: driver.token });
+    expect(after.json.items.map((r: any) => r.activity)).toEqual(['grid_report', 'safety_streak', 'safety_challenge']);
+
+    const forCommittee = await t.call('GET', '/api/me/earning-rates', { token: member.token });
+    expect(forCommittee.status).toBe(403);
+    expect((await t.call('GET', '/api/me/earning-rates')).status).toBe(401);
+  });
 });
