@@ -1,0 +1,23 @@
+import { programmeTimeZone } from '../i18n/format';
+
+/** A text field of a submitted form, trimmed; '' when absent. */
+export function textField(data: FormData | URLSearchParams, name: string): string {
+  const value = data.get(name);
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/** Today as YYYY-MM-DD in the programme's time zone, where the server counts its days. */
+export function programmeToday(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: programmeTimeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/**
+ * The form's fields with the photo the page holds (the one PhotoInput accepted) in place of
+ * whatever the file input carries, so a refused file can never go along.
+ */
+export function formWithPhoto(form: HTMLFormElement, photo: File | null): FormData {
+  const data = new FormData(form);
+  data.delete('photo');
+  if (photo) data.set('photo', photo);
+  return data;
+}
