@@ -1,11 +1,179 @@
 import { defineMessages, registerMessages } from '../i18n';
 
-const en = {} as const;
+const en = {
+  'desk.confirm.title': 'Confirm a voucher',
+  'desk.code.label': 'Voucher code',
+  'desk.code.hint': "10 letters and digits, as on the driver's screen, for example K7MQ2-XW9PR.",
+  'desk.code.submit': 'Check code',
+  'desk.code.checking': 'Checking…',
+  'desk.code.missing': "Type the voucher code from the driver's screen.",
+  'desk.code.length': 'A voucher code has {expected} characters; this has {count}. Check it with the driver.',
+  'desk.code.characters': "Voucher codes never contain {characters}. Check the code on the driver's screen.",
+  'desk.code.typo': 'This code has a typo: one character is wrong or two are swapped. Check it with the driver.',
 
-const zhCN: Record<keyof typeof en, string> = {};
+  'desk.scan.open': 'Scan QR',
+  'desk.scan.instructions': "Point the camera at the QR code on the driver's phone.",
+  'desk.scan.cancel': 'Stop scanning',
+  'desk.scan.denied': 'Milepost may not use the camera. Allow it in the browser settings, or type the code.',
+  'desk.scan.noCamera': 'No camera was found. Type the code instead.',
+  'desk.scan.failed': 'The camera could not start. Type the code instead.',
+
+  'desk.problem.notFound': 'No voucher has this code. Check the code with the driver.',
+  'desk.problem.wrongPartner': 'This voucher is for another partner. The driver should use it there.',
+  'desk.problem.used': 'This voucher has already been used. A voucher can be honoured only once.',
+  'desk.problem.cancelled': 'The driver cancelled this voucher. It cannot be honoured.',
+  'desk.problem.rejected': 'This voucher was rejected earlier. It cannot be honoured.',
+  'desk.problem.expired': 'This voucher has expired. It cannot be honoured.',
+
+  'desk.honour.title': 'Honour this voucher',
+  'desk.honour.offer': 'Offer',
+  'desk.honour.driver': 'Driver',
+  'desk.honour.plate': 'Plate number',
+  'desk.honour.noPlate': 'None given',
+  'desk.honour.points': 'Points',
+  'desk.honour.expires': 'Valid until',
+  'desk.honour.code': 'Code',
+  'desk.honour.back': 'Back',
+
+  'desk.amount.toggle': 'Charge fewer points (part of the service only)',
+  'desk.amount.label': 'Points to charge',
+  'desk.amount.hint': 'Up to {price}. The rest goes back to the driver.',
+  'desk.amount.invalid': 'Write the points as a number above zero, like 60 or 62.50.',
+  'desk.amount.tooMuch': 'You can charge at most {price} points for this voucher.',
+
+  'desk.confirm.submit': 'Confirm',
+  'desk.confirm.pending': 'Confirming…',
+  'desk.confirm.unanswered':
+    'The connection dropped before Milepost answered. Check the code again to see whether the voucher was confirmed.',
+
+  'desk.reject.open': 'Reject',
+  'desk.reject.reason': 'Why are you rejecting this voucher?',
+  'desk.reject.hint': "The driver sees this. Their points go back to them.",
+  'desk.reject.reasonMissing': 'Say why, in at least 3 characters.',
+  'desk.reject.submit': 'Reject voucher',
+  'desk.reject.pending': 'Rejecting…',
+  'desk.reject.keep': 'Keep voucher',
+  'desk.reject.unanswered':
+    'The connection dropped before Milepost answered. Check the code again to see whether the voucher was rejected.',
+
+  'desk.outcome.confirmed': 'Voucher confirmed',
+  'desk.outcome.confirmedBody': 'Give {driver}: {give}. {points} points charged.',
+  'desk.outcome.rejected': 'Voucher rejected',
+  'desk.outcome.rejectedBody': '{offer} for {driver} was rejected; the points went back to the driver.',
+  'desk.outcome.next': 'Ready for the next code.',
+
+  'desk.today.title': 'Today',
+  'desk.today.empty': 'No vouchers confirmed today yet.',
+  'desk.summary': '{count} confirmed, {points} points in total',
+
+  'desk.statement.title': 'Statement',
+  'desk.period.from': 'From',
+  'desk.period.to': 'To (included)',
+  'desk.period.show': 'Show',
+  'desk.period.backwards': 'The end date must be on or after the start date.',
+  'desk.statement.download': 'Download CSV',
+  'desk.statement.downloading': 'Downloading…',
+  'desk.statement.empty': 'No vouchers were confirmed in this period.',
+  'desk.statement.caption': 'Confirmed vouchers in the period',
+  'desk.statement.confirmedAt': 'Confirmed',
+  'desk.statement.code': 'Voucher',
+  'desk.statement.offer': 'Offer',
+  'desk.statement.driver': 'Driver',
+  'desk.statement.plate': 'Plate',
+  'desk.statement.points': 'Points',
+  'desk.statement.settled': 'Settled',
+  'desk.statement.settledYes': 'Yes',
+  'desk.statement.settledNo': 'Not yet',
+  'desk.statement.total': 'Total',
+} as const;
+
+const zhCN: Record<keyof typeof en, string> = {
+  'desk.confirm.title': '核销兑换券',
+  'desk.code.label': '兑换码',
+  'desk.code.hint': '10 位字母和数字，以司机手机上显示的为准，例如 K7MQ2-XW9PR。',
+  'desk.code.submit': '查验兑换码',
+  'desk.code.checking': '正在查验…',
+  'desk.code.missing': '请输入司机手机上显示的兑换码。',
+  'desk.code.length': '兑换码共 {expected} 位，这里输入了 {count} 位。请与司机核对。',
+  'desk.code.characters': '兑换码中不会出现 {characters}。请对照司机手机上的兑换码。',
+  'desk.code.typo': '兑换码有误：有一位输错了，或有两位顺序颠倒。请与司机核对。',
+
+  'desk.scan.open': '扫描二维码',
+  'desk.scan.instructions': '请将摄像头对准司机手机上的二维码。',
+  'desk.scan.cancel': '停止扫描',
+  'desk.scan.denied': 'Milepost 无法使用摄像头。请在浏览器设置中允许，或直接输入兑换码。',
+  'desk.scan.noCamera': '未找到摄像头，请直接输入兑换码。',
+  'desk.scan.failed': '摄像头无法启动，请直接输入兑换码。',
+
+  'desk.problem.notFound': '没有与此兑换码对应的兑换券。请与司机核对兑换码。',
+  'desk.problem.wrongPartner': '这张兑换券属于其他合作单位，请司机到对应单位使用。',
+  'desk.problem.used': '这张兑换券已经使用过，每张兑换券只能核销一次。',
+  'desk.problem.cancelled': '司机已取消这张兑换券，无法核销。',
+  'desk.problem.rejected': '这张兑换券此前已被拒绝，无法核销。',
+  'desk.problem.expired': '这张兑换券已过期，无法核销。',
+
+  'desk.honour.title': '请按以下内容提供服务',
+  'desk.honour.offer': '优惠项目',
+  'desk.honour.driver': '司机',
+  'desk.honour.plate': '车牌号',
+  'desk.honour.noPlate': '未填写',
+  'desk.honour.points': '积分',
+  'desk.honour.expires': '有效期至',
+  'desk.honour.code': '兑换码',
+  'desk.honour.back': '返回',
+
+  'desk.amount.toggle': '少扣积分（只提供部分服务）',
+  'desk.amount.label': '扣除积分',
+  'desk.amount.hint': '最多 {price}，其余积分退还司机。',
+  'desk.amount.invalid': '请填写大于零的数字，例如 60 或 62.50。',
+  'desk.amount.tooMuch': '这张兑换券最多只能扣除 {price} 积分。',
+
+  'desk.confirm.submit': '确认核销',
+  'desk.confirm.pending': '正在核销…',
+  'desk.confirm.unanswered': '连接在 Milepost 答复前中断了。请重新查验兑换码，确认是否已核销。',
+
+  'desk.reject.open': '拒绝',
+  'desk.reject.reason': '拒绝这张兑换券的原因',
+  'desk.reject.hint': '司机会看到这条原因，积分将退还给司机。',
+  'desk.reject.reasonMissing': '请填写原因，至少 3 个字。',
+  'desk.reject.submit': '拒绝兑换券',
+  'desk.reject.pending': '正在拒绝…',
+  'desk.reject.keep': '保留兑换券',
+  'desk.reject.unanswered': '连接在 Milepost 答复前中断了。请重新查验兑换码，确认是否已拒绝。',
+
+  'desk.outcome.confirmed': '核销成功',
+  'desk.outcome.confirmedBody': '请为 {driver} 提供：{give}。已扣除 {points} 积分。',
+  'desk.outcome.rejected': '已拒绝兑换券',
+  'desk.outcome.rejectedBody': '{driver} 的“{offer}”已被拒绝，积分已退还司机。',
+  'desk.outcome.next': '可以输入下一个兑换码了。',
+
+  'desk.today.title': '今日核销',
+  'desk.today.empty': '今天还没有核销记录。',
+  'desk.summary': '已核销 {count} 张，共 {points} 积分',
+
+  'desk.statement.title': '对账单',
+  'desk.period.from': '开始日期',
+  'desk.period.to': '结束日期（含当天）',
+  'desk.period.show': '查看',
+  'desk.period.backwards': '结束日期不能早于开始日期。',
+  'desk.statement.download': '下载 CSV',
+  'desk.statement.downloading': '正在下载…',
+  'desk.statement.empty': '此期间没有核销记录。',
+  'desk.statement.caption': '期间内已核销的兑换券',
+  'desk.statement.confirmedAt': '核销时间',
+  'desk.statement.code': '兑换码',
+  'desk.statement.offer': '优惠项目',
+  'desk.statement.driver': '司机',
+  'desk.statement.plate': '车牌号',
+  'desk.statement.points': '积分',
+  'desk.statement.settled': '结算',
+  'desk.statement.settledYes': '已结算',
+  'desk.statement.settledNo': '未结算',
+  'desk.statement.total': '合计',
+};
 
 export const partnerMessages = defineMessages(en, zhCN);
 registerMessages(partnerMessages);
 
 // Pages of this area import `t` from here, so its words are registered before they render.
-export { t } from '../i18n';
+export { t, type MessageKey } from '../i18n';
