@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { currentUser, requireRole } from '../auth/middleware';
 import { AppError } from '../errors';
+import { IdempotencyHeader } from '../ledger/ledger.schemas';
 import { createRouter, jsonBody, jsonContent, problems, ProblemSchema, signedIn } from '../http/openapi';
 import { localDate } from './earn';
 import { claimFor, listClaims, approveClaim, rejectClaim, submitClaim, type ClaimView } from './volunteering';
@@ -77,10 +78,12 @@ const submitRoute = createRoute({
   description:
     'As JSON, or as multipart/form-data with the same fields and an optional `photo` (JPEG, PNG or WebP, at most 5 MB, ' +
     'checked by its content) as evidence. The claim waits for the committee; approval pays 10 points an hour by default, ' +
-    'up to 40 hours a month. The date may not be in the future (programme time, Asia/Shanghai).',
+    'up to 40 hours a month. The date may not be in the future (programme time, Asia/Shanghai). With an ' +
+    '`Idempotency-Key`, a retry returns the first claim instead of filing the hours twice.',
   security: signedIn,
   middleware: requireRole('driver'),
   request: {
+    headers: IdempotencyHeader.partial(),
     body: {
       description: 'The claim',
       content: { 'application/json': { schema: ClaimBody }, 'multipart/form-data': { schema: ClaimForm } },
@@ -88,7 +91,7 @@ const submitRoute = createRoute({
   },
   responses: {
     201: jsonContent(Claim, 'The claim, `submitted`'),
-    ...problems(401, 403, 413, 422),
+    ...problems(401, 403, 409, 413, 422),
     415: { description: 'Not JSON or multipart, or the photo is not a JPEG, PNG or WebP image', content: problemContent },
   },
 });
@@ -218,7 +221,8 @@ export const volunteeringRoutes = createRouter()
       input = { ...form, photo: form.photo ?? null };
     } else if (mediaType(c) === 'application/json') input = c.req.valid('json');
     else throw new AppError('unsupported_media_type', 'send the claim as application/json or multipart/form-data');
-    const claim = await submitClaim(c.var.db, c.var.clock, driver.id, input);
+    const key = c.req.valid('header')['idempotency-key'];
+    const claim = await submitClaim(c.var.db, c.var.clock, driver.id, input, key);
     return c.json(claimJson((await claimFor(c.var.db, driver, claim.id))!), 201);
   })
   .openapi(listRoute, async (c) => {

@@ -1,6 +1,7 @@
 import Decimal from 'decimal.js';
 import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { isUniqueViolation } from '../../db/errors';
 import { earnings, users, volunteerClaims, type ClaimStatus } from '../../db/schema/index';
 import { audit } from '../audit/audit';
 import type { Clock } from '../clock';
@@ -57,26 +58,70 @@ function futureDate(date: string, clock: Clock): AppError {
  * A driver's claim, waiting for the committee. A photo is checked before anything is written
  * and stored in the same transaction as the claim: a refused photo stores neither.
  */
-export async function submitClaim(db: Db, clock: Clock, driverId: string, input: ClaimInput): Promise<ClaimRow> {
+/**
+ * Files a driver's claim. With an Idempotency-Key a repeat (a phone retrying after a dropped
+ * connection) gets the claim the first call made instead of a second claim for the same hours;
+ * the same key on a different claim is a 409. The key is kept in the claim's `dedupe_key`,
+ * written in the same transaction as the claim.
+ */
+export async function submitClaim(
+  db: Db,
+  clock: Clock,
+  driverId: string,
+  input: ClaimInput,
+  idempotencyKey?: string,
+): Promise<ClaimRow> {
   if (input.date > localDate(clock.now())) throw futureDate(input.date, clock);
-  return db.transaction(async (tx) => {
-    const now = clock.now();
-    const photoId = input.photo ? await storePhoto(tx, driverId, input.photo, now) : null;
-    const [claim] = await tx
-      .insert(volunteerClaims)
-      .values({
-        driverId,
-        event: input.event,
-        organiser: input.organiser ?? null,
-        activityDate: input.date,
-        hours: input.hours,
-        photoId,
-        status: 'submitted',
-        createdAt: now,
-      })
-      .returning();
-    return claim!;
-  });
+  const dedupeKey = idempotencyKey ? `driver-key:${driverId}:${idempotencyKey}` : null;
+  if (dedupeKey) {
+    const first = await claimByDedupeKey(db, dedupeKey);
+    if (first) return sameClaim(first, input);
+  }
+  try {
+    return await db.transaction(async (tx) => {
+      const now = clock.now();
+      const photoId = input.photo ? await storePhoto(tx, driverId, input.photo, now) : null;
+      const [claim] = await tx
+        .insert(volunteerClaims)
+        .values({
+          driverId,
+          event: input.event,
+          organiser: input.organiser ?? null,
+          activityDate: input.date,
+          hours: input.hours,
+          photoId,
+          status: 'submitted',
+          dedupeKey,
+          createdAt: now,
+        })
+        .returning();
+      return claim!;
+    });
+  } catch (error) {
+    // Two copies of one request racing: the loser answers with the winner's claim.
+    if (dedupeKey && isUniqueViolation(error, 'volunteer_claims_dedupe_key')) {
+      const first = await claimByDedupeKey(db, dedupeKey);
+      if (first) return sameClaim(first, input);
+    }
+    throw error;
+  }
+}
+
+async function claimByDedupeKey(db: Db, dedupeKey: string): Promise<ClaimRow | undefined> {
+  const [row] = await db.select().from(volunteerClaims).where(eq(volunteerClaims.dedupeKey, dedupeKey)).limit(1);
+  return row;
+}
+
+/** The first claim made with this key, if `input` asks for the same thing; else a 409. */
+function sameClaim(first: ClaimRow, input: ClaimInput): ClaimRow {
+  const same =
+    first.event === input.event &&
+    first.activityDate === input.date &&
+    new Decimal(first.hours).eq(input.hours) &&
+    (first.organiser ?? null) === (input.organiser ?? null) &&
+    (first.photoId !== null) === Boolean(input.photo);
+  if (!same) throw new AppError('idempotency_conflict', 'this Idempotency-Key was used for a different claim');
+  return first;
 }
 
 const viewColumns = {

@@ -46,6 +46,29 @@ const count = async (t: TestApp, table: 'volunteer_claims' | 'photos' | 'earning
 describeEachBackend('volunteering claims', (current) => {
   ledgerSoundAfterEach(current);
 
+  it('a retry with the same Idempotency-Key returns the first claim; the key on another claim is a 409', async () => {
+    const t = testApp(current());
+    const s = await scene(t);
+    const body = { event: 'Exam day convoy', date: '2026-05-30', hours: '3', organiser: 'Baoan Transport Association' };
+    const headers = { 'idempotency-key': 'claim-retry-0001' };
+    const first = await t.call('POST', '/api/volunteering', { token: s.driver.token, body, headers });
+    expect(first.status, first.text).toBe(201);
+    const again = await t.call('POST', '/api/volunteering', { token: s.driver.token, body: { ...body, hours: '3.00' }, headers });
+    expect(again.status, again.text).toBe(201);
+    expect(again.json.id).toBe(first.json.id);
+    expect(await count(t, 'volunteer_claims')).toBe(1);
+
+    const other = await t.call('POST', '/api/volunteering', { token: s.driver.token, body: { ...body, hours: '4' }, headers });
+    expectProblem(other, 409, 'idempotency_conflict');
+    // Keys are per driver: another driver's claim with the same key is their own, new claim.
+    const theirs = await t.call('POST', '/api/volunteering', { token: s.other.token, body, headers });
+    expect(theirs.status, theirs.text).toBe(201);
+    expect(theirs.json.id).not.toBe(first.json.id);
+    // Without a key, the same hours make a second claim (the committee sees both).
+    await s.claim(s.driver.token, body);
+    expect(await count(t, 'volunteer_claims')).toBe(3);
+  });
+
   it('a driver claims, the committee approves: 10 points an hour reach the wallet and the statement, audited', async () => {
     const t = testApp(current());
     const s = await scene(t);
