@@ -155,7 +155,7 @@ describe.skipIf(unavailable !== null)('end to end in Chromium', () => {
       await page.goto(url(path));
       await page.getByRole('heading', { level: 1 }).first().waitFor();
       await page.waitForLoadState('networkidle');
-      expect(await page.getByText(/could not load this page|无法加载此页面/).count(), `${path} failed to load`).toBe(0);
+      expect(await page.getByText(/could not load this (page|part)|无法加载/).count(), `${path} failed to load`).toBe(0);
       // Nothing wider than the phone: no sideways scrolling of the page itself.
       expect(await page.evaluate(() => document.documentElement.scrollWidth), `${path} is wider than 360 px`).toBeLessThanOrEqual(360);
       const name = `${role}-${language}${path.replaceAll('/', '-')}`.replace(/-$/, '');

@@ -122,4 +122,21 @@ describe('the claims queue from the keyboard', () => {
     expect((screen.getByLabelText(/Why is it rejected\?/) as HTMLInputElement).value).toBe('no');
     expect(screen.getByRole('article', { name: /Li Wei/ })).toBeTruthy();
   });
+
+  it('hands focus to the empty queue’s message when the last claim leaves', async () => {
+    const user = userEvent.setup();
+    fakeApi({
+      'GET /api/me': () => committee,
+      'GET /api/volunteering': () => ({ items: [first], nextCursor: null }),
+      [`POST /api/volunteering/${first.id}/approve`]: () => ({ ...first, status: 'approved', payment: null }),
+    });
+    renderPage(ClaimsPage, { url: '/console/claims' });
+    await screen.findByRole('article', { name: /Li Wei/ });
+
+    await user.keyboard('a');
+
+    const empty = await screen.findByText('No claims are waiting. The queue is clear.');
+    expect(document.activeElement).toBe(empty);
+    expect(screen.getByRole('status').textContent).toBe('Approved the claim of Li Wei.');
+  });
 });

@@ -58,6 +58,8 @@ describe('my road reports', () => {
 
     expect(await screen.findByText(/Something went wrong on our side \(error 500\)/)).toBeTruthy();
     expect(screen.getByRole('heading', { level: 1, name: 'My road reports' })).toBeTruthy();
+    expect(screen.getAllByRole('heading', { level: 1 })).toHaveLength(1);
+    expect(screen.getByRole('heading', { level: 2, name: 'This part could not load' })).toBeTruthy();
     fail = false;
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByRole('link', { name: /^Pothole, / })).toBeTruthy();

@@ -1,4 +1,5 @@
-import { Show, type JSX } from 'solid-js';
+import type { JSX } from 'solid-js';
+import { FieldFrame } from '../components/Field';
 
 interface InputFieldProps {
   id: string;
@@ -24,45 +25,25 @@ interface InputFieldProps {
  * travels to the API as that string.
  */
 export function InputField(props: InputFieldProps) {
-  const hintId = () => `${props.id}-hint`;
-  const errorId = () => `${props.id}-error`;
-  const describedBy = () =>
-    [props.hint ? hintId() : undefined, props.error ? errorId() : undefined].filter(Boolean).join(' ') || undefined;
-
   return (
-    <div class={`field ${props.class ?? ''}`} classList={{ 'field--invalid': Boolean(props.error) }}>
-      <label for={props.id}>{props.label}</label>
-      <Show when={props.hint}>
-        {(hint) => (
-          <p class="field__hint" id={hintId()}>
-            {hint()}
-          </p>
-        )}
-      </Show>
-      <Show when={props.error}>
-        {(error) => (
-          <p class="field__error" id={errorId()}>
-            {error()}
-          </p>
-        )}
-      </Show>
-      <input
-        id={props.id}
-        ref={(element) => props.ref?.(element)}
-        type={props.type ?? 'text'}
-        value={props.value}
-        onInput={(event) => props.onValue(event.currentTarget.value)}
-        onKeyDown={(event) => props.onKeyDown?.(event)}
-        inputMode={props.inputMode}
-        required={props.required}
-        minLength={props.minLength}
-        maxLength={props.maxLength}
-        placeholder={props.placeholder}
-        autocomplete="off"
-        spellcheck={false}
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={describedBy()}
-      />
-    </div>
+    <FieldFrame id={props.id} label={props.label} hint={props.hint} error={props.error} class={props.class}>
+      {(control) => (
+        <input
+          {...control}
+          ref={(element) => props.ref?.(element)}
+          type={props.type ?? 'text'}
+          value={props.value}
+          onInput={(event) => props.onValue(event.currentTarget.value)}
+          onKeyDown={(event) => props.onKeyDown?.(event)}
+          inputMode={props.inputMode}
+          required={props.required}
+          minLength={props.minLength}
+          maxLength={props.maxLength}
+          placeholder={props.placeholder}
+          autocomplete="off"
+          spellcheck={false}
+        />
+      )}
+    </FieldFrame>
   );
 }

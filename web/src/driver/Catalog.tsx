@@ -7,9 +7,9 @@ import { catalogFilters, categories, sorts } from './catalog-filters';
 import { categoryWords } from './labels';
 import { t } from './messages';
 import { OfferCard } from './OfferCard';
-import { createPager } from './pager';
-import { Part } from './Part';
-import { ShowMore } from './ShowMore';
+import { createPager } from '../lib/pager';
+import { Loaded } from '../components/Loaded';
+import { ShowMore } from '../components/ShowMore';
 import './driver.css';
 
 /** The shop: offers by category, words, region and price, with your own price on each. */
@@ -80,7 +80,7 @@ export default function Catalog() {
         </div>
       </div>
       <div aria-busy={routing()} class="shop-results">
-        <Part keys={[getCatalog.key]}>
+        <Loaded keys={[getCatalog.key]}>
           <Show when={page()}>
             <Show
               when={pager.items().length > 0}
@@ -101,7 +101,7 @@ export default function Catalog() {
               <ShowMore pager={pager} />
             </Show>
           </Show>
-        </Part>
+        </Loaded>
       </div>
     </div>
   );

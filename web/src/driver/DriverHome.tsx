@@ -8,7 +8,7 @@ import { GradeBadge } from './GradeBadge';
 import { t } from './messages';
 import { nextGradeWords } from './next-grade-words';
 import { notificationWords } from './notification-words';
-import { Part } from './Part';
+import { Loaded } from '../components/Loaded';
 import './driver.css';
 
 /** The driver's start page: balance, grade and the way up, points about to expire, new messages. */
@@ -30,9 +30,9 @@ function Balance() {
   return (
     <section class="panel shop-balance" aria-labelledby="home-balance">
       <h2 id="home-balance">{t('shop.home.balance')}</h2>
-      <Part keys={[getWallet.key]}>
+      <Loaded keys={[getWallet.key]}>
         <Show when={wallet()}>{(w) => <BalanceFigures wallet={w()} />}</Show>
-      </Part>
+      </Loaded>
       <A href="/statement">{t('shop.home.statementLink')}</A>
     </section>
   );
@@ -68,7 +68,7 @@ function ExpiryNotice() {
     return e?.enabled ? e.next : null;
   };
   return (
-    <Part keys={[getExpiry.key]} fallback={null}>
+    <Loaded keys={[getExpiry.key]} fallback={null}>
       <Show when={next()}>
         {(soonest) => (
           <p
@@ -80,7 +80,7 @@ function ExpiryNotice() {
           </p>
         )}
       </Show>
-    </Part>
+    </Loaded>
   );
 }
 
@@ -89,7 +89,7 @@ function GradeProgress() {
   return (
     <section class="panel" aria-labelledby="home-grade">
       <h2 id="home-grade">{t('shop.home.grade')}</h2>
-      <Part keys={[getRating.key]}>
+      <Loaded keys={[getRating.key]}>
         <Show when={rating()}>
           {(r) => (
             <>
@@ -115,7 +115,7 @@ function GradeProgress() {
             </>
           )}
         </Show>
-      </Part>
+      </Loaded>
       <A href="/rating">{t('shop.home.ratingLink')}</A>
     </section>
   );
@@ -126,7 +126,7 @@ function InboxPreview() {
   return (
     <section class="panel" aria-labelledby="home-inbox">
       <h2 id="home-inbox">{t('shop.inbox.title')}</h2>
-      <Part keys={[getInbox.key]}>
+      <Loaded keys={[getInbox.key]}>
         <Show when={inbox()}>
           {(page) => (
             <>
@@ -150,7 +150,7 @@ function InboxPreview() {
             </>
           )}
         </Show>
-      </Part>
+      </Loaded>
       <A href="/inbox">{t('shop.home.inboxLink')}</A>
     </section>
   );

@@ -6,9 +6,9 @@ import { usePageTitle } from '../lib/page-title';
 import { type Notification, getInbox, latestUnread, markRead } from './api';
 import { t } from './messages';
 import { notificationWords } from './notification-words';
-import { createPager } from './pager';
-import { Part } from './Part';
-import { ShowMore } from './ShowMore';
+import { createPager } from '../lib/pager';
+import { Loaded } from '../components/Loaded';
+import { ShowMore } from '../components/ShowMore';
 import './driver.css';
 
 const everything = {};
@@ -30,7 +30,7 @@ export default function Inbox() {
   return (
     <div class="shop-inbox">
       <h1>{t('shop.inbox.title')}</h1>
-      <Part keys={[getInbox.key]}>
+      <Loaded keys={[getInbox.key]}>
         <Show when={first()}>
           <p>
             {unread() === 0
@@ -46,7 +46,7 @@ export default function Inbox() {
             <ShowMore pager={pager} />
           </Show>
         </Show>
-      </Part>
+      </Loaded>
     </div>
   );
 }

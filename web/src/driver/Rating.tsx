@@ -7,7 +7,7 @@ import { formatPercent, formatScore } from './format';
 import { GradeBadge } from './GradeBadge';
 import { t } from './messages';
 import { nextGradeWords } from './next-grade-words';
-import { Part } from './Part';
+import { Loaded } from '../components/Loaded';
 import './driver.css';
 
 type Breakdown = RatingView['breakdown'];
@@ -20,9 +20,9 @@ export default function Rating() {
   return (
     <div class="shop-rating">
       <h1>{t('shop.rating.title')}</h1>
-      <Part keys={[getRating.key]}>
+      <Loaded keys={[getRating.key]}>
         <Show when={rating()}>{(r) => <RatingDetails rating={r()} />}</Show>
-      </Part>
+      </Loaded>
     </div>
   );
 }

@@ -4,10 +4,10 @@ import { formatDateTime, formatPoints } from '../i18n';
 import { usePageTitle } from '../lib/page-title';
 import { type StatementLine, getStatement } from './api';
 import { t } from './messages';
-import { createPager } from './pager';
-import { Part } from './Part';
-import { ShowMore } from './ShowMore';
-import { entryWords } from './statement-words';
+import { createPager } from '../lib/pager';
+import { Loaded } from '../components/Loaded';
+import { ShowMore } from '../components/ShowMore';
+import { entryWordsWith } from '../lib/statement-entry';
 import './driver.css';
 
 /** Every movement of my points, newest first, with the balance after each. */
@@ -20,7 +20,7 @@ export default function Statement() {
     <div class="shop-statement">
       <h1>{t('shop.statement.title')}</h1>
       <p class="lede">{t('shop.statement.intro')}</p>
-      <Part keys={[getStatement.key]}>
+      <Loaded keys={[getStatement.key]}>
         <Show when={first()}>
           <Show
             when={pager.items().length > 0}
@@ -37,10 +37,13 @@ export default function Statement() {
             <ShowMore pager={pager} />
           </Show>
         </Show>
-      </Part>
+      </Loaded>
     </div>
   );
 }
+
+/** What a statement line is, in words, from its ledger code (the reason says the particulars). */
+const entryWords = entryWordsWith((kind) => t(`shop.entry.${kind}`));
 
 function signed(amount: string): string {
   const formatted = formatPoints(amount);

@@ -7,7 +7,7 @@ import { Announcement } from './Announcement';
 import { CancelVoucher } from './CancelVoucher';
 import { voucherStatusWords } from './labels';
 import { t } from './messages';
-import { Part } from './Part';
+import { Loaded } from '../components/Loaded';
 import { effectiveStatus, isUsable } from './voucher-state';
 import './driver.css';
 
@@ -23,7 +23,7 @@ export default function Vouchers() {
     <div class="shop-vouchers">
       <h1>{t('shop.vouchers.title')}</h1>
       <Announcement message={news()} />
-      <Part keys={[getVouchers.key]}>
+      <Loaded keys={[getVouchers.key]}>
         <Show when={list()}>
           <Show
             when={list()?.items.length}
@@ -58,7 +58,7 @@ export default function Vouchers() {
             </Show>
           </Show>
         </Show>
-      </Part>
+      </Loaded>
     </div>
   );
 }

@@ -16,9 +16,9 @@ import {
   getReport,
 } from './api';
 import { textField } from './form-values';
-import { FormField } from './FormField';
+import { FieldFrame } from '../components/Field';
 import { categoryLabels, claimStatus, reportStatus, subjectLabels, subjectTypeOf } from './labels';
-import { Loaded } from './Loaded';
+import { Loaded } from '../components/Loaded';
 import { t } from './messages';
 import { safetyEventTitle } from './safety-words';
 import './earn.css';
@@ -89,9 +89,9 @@ function AppealForm(props: { kind: SubjectType; id: string }) {
         <Show when={failure()}>{(words) => <ErrorSummary words={words()} fields={fields()} />}</Show>
         <input type="hidden" name="subjectType" value={props.kind} />
         <input type="hidden" name="subjectId" value={props.id} />
-        <FormField id={id('reason')} label={t('earn.appeal.reason')} hint={t('earn.appeal.reasonHint')} error={fieldError(failure(), 'reason')}>
+        <FieldFrame id={id('reason')} label={t('earn.appeal.reason')} hint={t('earn.appeal.reasonHint')} error={fieldError(failure(), 'reason')}>
           {(control) => <textarea {...control} name="reason" rows={5} required minLength={10} maxLength={2000} />}
-        </FormField>
+        </FieldFrame>
         <div class="actions">
           <button type="submit" class="button button--primary button--block" disabled={submission.pending()}>
             {submission.pending() ? t('earn.appeal.sending') : t('earn.appeal.submit')}

@@ -3,9 +3,10 @@ import { For, Show } from 'solid-js';
 import { usePageTitle } from '../lib/page-title';
 import { type Appeal, getMyAppeals } from './api';
 import { appealStatus, subjectLabels, toneClass } from './labels';
-import { Loaded, ShowMore } from './Loaded';
+import { Loaded } from '../components/Loaded';
+import { ShowMore } from '../components/ShowMore';
 import { t } from './messages';
-import { createPager } from './pager';
+import { createPager } from '../lib/pager';
 import { StatusTimeline } from './StatusTimeline';
 import { appealSteps } from './timelines';
 import './earn.css';
@@ -22,7 +23,7 @@ export default function Appeals() {
   usePageTitle('earn.appeals.title');
   const [params] = useSearchParams();
   const first = createAsync(() => getMyAppeals());
-  const pager = createPager(first, (cursor) => getMyAppeals(cursor));
+  const pager = createPager(first, (page) => page.items, (cursor) => getMyAppeals(cursor));
 
   return (
     <section>

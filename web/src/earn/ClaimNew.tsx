@@ -7,7 +7,7 @@ import { usePageTitle } from '../lib/page-title';
 import { useFormSubmission } from '../lib/use-form-submission';
 import { type ClaimBody, getMyClaims, submitClaim } from './api';
 import { formProblem, onPhotoField } from './form-problem';
-import { FormField } from './FormField';
+import { FieldFrame } from '../components/Field';
 import { t } from './messages';
 import { PhotoInput } from './PhotoInput';
 import { chosenFile, photoRefusal } from './photo-check';
@@ -81,18 +81,18 @@ export default function ClaimNew() {
       <p class="lede">{t('earn.claim.intro')}</p>
       <form id={form} class="form" onSubmit={onSubmit}>
         <Show when={failure()}>{(words) => <ErrorSummary words={words()} fields={fields()} />}</Show>
-        <FormField id={id('event')} label={t('earn.claim.event')} hint={t('earn.claim.eventHint')} error={error('event')}>
+        <FieldFrame id={id('event')} label={t('earn.claim.event')} hint={t('earn.claim.eventHint')} error={error('event')}>
           {(control) => <input {...control} name="event" type="text" required maxLength={200} autocomplete="off" />}
-        </FormField>
-        <FormField id={id('date')} label={t('earn.claim.date')} hint={t('earn.claim.dateHint')} error={error('date')}>
+        </FieldFrame>
+        <FieldFrame id={id('date')} label={t('earn.claim.date')} hint={t('earn.claim.dateHint')} error={error('date')}>
           {(control) => <input {...control} name="date" type="date" required max={programmeToday()} />}
-        </FormField>
-        <FormField id={id('hours')} label={t('earn.claim.hours')} hint={t('earn.claim.hoursHint')} error={error('hours')}>
+        </FieldFrame>
+        <FieldFrame id={id('hours')} label={t('earn.claim.hours')} hint={t('earn.claim.hoursHint')} error={error('hours')}>
           {(control) => (
             <input {...control} name="hours" type="text" inputMode="decimal" required maxLength={5} autocomplete="off" class="earn-short" />
           )}
-        </FormField>
-        <FormField
+        </FieldFrame>
+        <FieldFrame
           id={id('organiser')}
           label={t('earn.claim.organiser')}
           hint={t('earn.claim.organiserHint')}
@@ -100,7 +100,7 @@ export default function ClaimNew() {
           optional
         >
           {(control) => <input {...control} name="organiser" type="text" maxLength={200} autocomplete="organization" />}
-        </FormField>
+        </FieldFrame>
         <PhotoInput
           id={id('photo')}
           name="photo"

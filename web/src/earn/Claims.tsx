@@ -6,9 +6,10 @@ import { type Appeal, type Claim, getMyAppeals, getMyClaims } from './api';
 import { AppealAction } from './AppealAction';
 import { latestAppeals } from './appeal-links';
 import { claimStatus, toneClass } from './labels';
-import { Loaded, ShowMore } from './Loaded';
+import { Loaded } from '../components/Loaded';
+import { ShowMore } from '../components/ShowMore';
 import { t } from './messages';
-import { createPager } from './pager';
+import { createPager } from '../lib/pager';
 import { StatusTimeline } from './StatusTimeline';
 import { claimSteps } from './timelines';
 import './earn.css';
@@ -22,7 +23,7 @@ export default function Claims() {
   // works and the appeal form says if one is open.
   const appeals = createAsync(() => getMyAppeals().catch(() => undefined));
   const appealOf = (claim: Claim) => latestAppeals(appeals()?.items).get(`volunteer_claim:${claim.id}`);
-  const pager = createPager(first, (cursor) => getMyClaims(cursor));
+  const pager = createPager(first, (page) => page.items, (cursor) => getMyClaims(cursor));
 
   return (
     <section>

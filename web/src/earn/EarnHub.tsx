@@ -5,7 +5,7 @@ import { usePageTitle } from '../lib/page-title';
 import { type Appeal, type MySafety, type SafetyEvent, getEarningRates, getMyAppeals, getMySafety } from './api';
 import { AppealAction } from './AppealAction';
 import { latestAppeals } from './appeal-links';
-import { Loaded } from './Loaded';
+import { Loaded } from '../components/Loaded';
 import { t } from './messages';
 import { rateWords } from './rate-words';
 import { canAppealSafetyEvent, safetyEventTitle } from './safety-words';

@@ -1,6 +1,6 @@
 import { createSignal } from 'solid-js';
 import type { MessageKey } from '../i18n';
-import { FormField } from './FormField';
+import { FieldFrame } from '../components/Field';
 import { type Located, locate, splitPair } from './geolocation';
 import { t } from './messages';
 
@@ -60,7 +60,7 @@ export function LocationFields(props: { form: string; latError?: string; lngErro
         {status()?.text}
       </p>
       <div class="earn-location__pair">
-        <FormField id={latId()} label={t('earn.report.lat')} hint={t('earn.report.latHint')} error={props.latError}>
+        <FieldFrame id={latId()} label={t('earn.report.lat')} hint={t('earn.report.latHint')} error={props.latError}>
           {(control) => (
             <input
               {...control}
@@ -74,8 +74,8 @@ export function LocationFields(props: { form: string; latError?: string; lngErro
               onInput={(event) => onLatInput(event.currentTarget.value)}
             />
           )}
-        </FormField>
-        <FormField id={lngId()} label={t('earn.report.lng')} hint={t('earn.report.lngHint')} error={props.lngError}>
+        </FieldFrame>
+        <FieldFrame id={lngId()} label={t('earn.report.lng')} hint={t('earn.report.lngHint')} error={props.lngError}>
           {(control) => (
             <input
               {...control}
@@ -88,7 +88,7 @@ export function LocationFields(props: { form: string; latError?: string; lngErro
               onInput={(event) => setLng(event.currentTarget.value)}
             />
           )}
-        </FormField>
+        </FieldFrame>
       </div>
     </fieldset>
   );

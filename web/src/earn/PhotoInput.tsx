@@ -1,5 +1,5 @@
 import { Show, createSignal, onCleanup } from 'solid-js';
-import { FormField } from './FormField';
+import { FieldFrame } from '../components/Field';
 import { t } from './messages';
 import { photoAccept, photoRefusal } from './photo-check';
 
@@ -58,7 +58,7 @@ export function PhotoInput(props: PhotoInputProps) {
   const error = () => refusal() ?? props.error;
 
   return (
-    <FormField id={props.id} label={props.label} hint={props.hint} error={error()} optional={props.optional}>
+    <FieldFrame id={props.id} label={props.label} hint={props.hint} error={error()} optional={props.optional}>
       {(control) => (
         <>
           <input
@@ -80,6 +80,6 @@ export function PhotoInput(props: PhotoInputProps) {
           </Show>
         </>
       )}
-    </FormField>
+    </FieldFrame>
   );
 }

@@ -6,7 +6,7 @@ import { type GridReportDetail, getMyAppeals, getReport } from './api';
 import { AppealAction } from './AppealAction';
 import { latestAppeals } from './appeal-links';
 import { categoryLabels, reportStatus, toneClass } from './labels';
-import { Loaded } from './Loaded';
+import { Loaded } from '../components/Loaded';
 import { t } from './messages';
 import { StatusTimeline } from './StatusTimeline';
 import { reportSteps } from './timelines';

@@ -8,7 +8,7 @@ import { useFormSubmission } from '../lib/use-form-submission';
 import { fileReport, getMyReports } from './api';
 import { formProblem, onPhotoField } from './form-problem';
 import { formWithPhoto, textField } from './form-values';
-import { FormField } from './FormField';
+import { FieldFrame } from '../components/Field';
 import { LocationFields } from './LocationFields';
 import { categoryLabels, gridCategories } from './labels';
 import { t } from './messages';
@@ -86,17 +86,17 @@ export default function ReportNew() {
           onPhoto={setPhoto}
         />
         <LocationFields form={form} latError={error('lat')} lngError={error('lng')} />
-        <FormField id={id('category')} label={t('earn.report.category')} error={error('category')}>
+        <FieldFrame id={id('category')} label={t('earn.report.category')} error={error('category')}>
           {(control) => (
             <select {...control} name="category" value={category()} onChange={(event) => setCategory(event.currentTarget.value)}>
               <option value="">{t('earn.report.categoryChoose')}</option>
               <For each={gridCategories}>{(value) => <option value={value}>{t(categoryLabels[value])}</option>}</For>
             </select>
           )}
-        </FormField>
-        <FormField id={id('note')} label={t('earn.report.note')} hint={t('earn.report.noteHint')} error={error('note')} optional>
+        </FieldFrame>
+        <FieldFrame id={id('note')} label={t('earn.report.note')} hint={t('earn.report.noteHint')} error={error('note')} optional>
           {(control) => <textarea {...control} name="note" rows={3} maxLength={1000} />}
-        </FormField>
+        </FieldFrame>
         <div class="actions">
           <button type="submit" class="button button--primary button--block" disabled={submission.pending()}>
             {submission.pending() ? t('earn.report.sending') : t('earn.report.submit')}

@@ -4,16 +4,17 @@ import { formatDate, formatDateTime } from '../i18n';
 import { usePageTitle } from '../lib/page-title';
 import { type GridReport, getMyReports } from './api';
 import { categoryLabels, reportStatus, toneClass } from './labels';
-import { Loaded, ShowMore } from './Loaded';
+import { Loaded } from '../components/Loaded';
+import { ShowMore } from '../components/ShowMore';
 import { t } from './messages';
-import { createPager } from './pager';
+import { createPager } from '../lib/pager';
 import './earn.css';
 
 /** The driver's road reports, newest first, with where each stands. */
 export default function Reports() {
   usePageTitle('earn.reports.title');
   const first = createAsync(() => getMyReports());
-  const pager = createPager(first, (cursor) => getMyReports(cursor));
+  const pager = createPager(first, (page) => page.items, (cursor) => getMyReports(cursor));
 
   return (
     <section>

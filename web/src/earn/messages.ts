@@ -53,7 +53,6 @@ const en = {
   'earn.rates.perMonth': 'a month',
   'earn.rates.gradeBonus': 'A higher credit grade adds a bonus on top of these points.',
 
-  'earn.form.optional': '(optional)',
   'earn.form.fixTitle': 'Some answers need another look',
   'earn.form.fixFields': 'Please correct the answers marked below.',
 
@@ -238,7 +237,6 @@ const zhCN: Record<keyof typeof en, string> = {
   'earn.rates.perMonth': '每月',
   'earn.rates.gradeBonus': '信用等级越高，在以上积分之外还有额外加成。',
 
-  'earn.form.optional': '（选填）',
   'earn.form.fixTitle': '有些内容需要修改',
   'earn.form.fixFields': '请修改下方标出的内容。',
 

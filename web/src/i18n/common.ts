@@ -110,6 +110,8 @@ const en = {
   'error.retryAfterMinutes': 'You can try again in about {minutes} minutes.',
   'error.tryAgain': 'Try again',
   'error.pageTitle': 'Milepost could not load this page',
+  'error.sectionTitle': 'This part could not load',
+  'field.optional': '(optional)',
 
   'notFound.title': 'Page not found',
   'notFound.body': 'There is no page at {path}.',
@@ -223,6 +225,8 @@ const zhCN: Record<keyof typeof en, string> = {
   'error.retryAfterMinutes': '大约 {minutes} 分钟后可以再试。',
   'error.tryAgain': '重试',
   'error.pageTitle': 'Milepost 无法加载此页面',
+  'error.sectionTitle': '这一部分无法加载',
+  'field.optional': '（选填）',
 
   'notFound.title': '找不到页面',
   'notFound.body': '没有地址为 {path} 的页面。',

@@ -1,4 +1,5 @@
 import { Show, createSignal, onMount } from 'solid-js';
+import { FieldFrame } from '../components/Field';
 import { formatDateTime, formatPoints } from '../i18n';
 import { type Honour, confirmVoucher } from './api';
 import { t } from './messages';
@@ -100,31 +101,25 @@ export function HonourCard(props: { voucher: Honour; onDone: (outcome: DeskOutco
           </label>
         </div>
         <Show when={smaller()}>
-          <div class="field" classList={{ 'field--invalid': Boolean(amountError()) }}>
-            <label for="desk-amount">{t('desk.amount.label')}</label>
-            <p class="field__hint" id="desk-amount-hint">
-              {t('desk.amount.hint', { price: formatPoints(props.voucher.price) })}
-            </p>
-            <Show when={amountError()}>
-              {(message) => (
-                <p class="field__error" id="desk-amount-error">
-                  {message()}
-                </p>
-              )}
-            </Show>
-            <input
-              ref={amountInput}
-              id="desk-amount"
-              name="amount"
-              type="text"
-              inputMode="decimal"
-              autocomplete="off"
-              value={amount()}
-              onInput={(event) => setAmount(event.currentTarget.value)}
-              aria-invalid={amountError() ? 'true' : undefined}
-              aria-describedby={amountError() ? 'desk-amount-hint desk-amount-error' : 'desk-amount-hint'}
-            />
-          </div>
+          <FieldFrame
+            id="desk-amount"
+            label={t('desk.amount.label')}
+            hint={t('desk.amount.hint', { price: formatPoints(props.voucher.price) })}
+            error={amountError()}
+          >
+            {(control) => (
+              <input
+                ref={amountInput}
+                {...control}
+                name="amount"
+                type="text"
+                inputMode="decimal"
+                autocomplete="off"
+                value={amount()}
+                onInput={(event) => setAmount(event.currentTarget.value)}
+              />
+            )}
+          </FieldFrame>
         </Show>
         <Show when={problem()}>
           {(message) => (

@@ -1,4 +1,5 @@
 import { Show, createSignal, onMount } from 'solid-js';
+import { FieldFrame } from '../components/Field';
 import { type Honour, rejectVoucher } from './api';
 import { t } from './messages';
 import { isUnanswered, voucherProblemWords } from './voucher-words';
@@ -43,30 +44,19 @@ export function RejectForm(props: { voucher: Honour; onRejected: () => void; onC
         void reject();
       }}
     >
-      <div class="field" classList={{ 'field--invalid': Boolean(reasonError()) }}>
-        <label for="desk-reject-reason">{t('desk.reject.reason')}</label>
-        <p class="field__hint" id="desk-reject-hint">
-          {t('desk.reject.hint')}
-        </p>
-        <Show when={reasonError()}>
-          {(message) => (
-            <p class="field__error" id="desk-reject-error">
-              {message()}
-            </p>
-          )}
-        </Show>
-        <textarea
-          ref={reasonBox}
-          id="desk-reject-reason"
-          name="reason"
-          rows={3}
-          maxLength={300}
-          value={reason()}
-          onInput={(event) => setReason(event.currentTarget.value)}
-          aria-invalid={reasonError() ? 'true' : undefined}
-          aria-describedby={reasonError() ? 'desk-reject-hint desk-reject-error' : 'desk-reject-hint'}
-        />
-      </div>
+      <FieldFrame id="desk-reject-reason" label={t('desk.reject.reason')} hint={t('desk.reject.hint')} error={reasonError()}>
+        {(control) => (
+          <textarea
+            ref={reasonBox}
+            {...control}
+            name="reason"
+            rows={3}
+            maxLength={300}
+            value={reason()}
+            onInput={(event) => setReason(event.currentTarget.value)}
+          />
+        )}
+      </FieldFrame>
       <Show when={problem()}>
         {(message) => (
           <p class="desk-problem" role="alert">

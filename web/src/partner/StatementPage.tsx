@@ -1,10 +1,10 @@
-import { revalidate, useSearchParams } from '@solidjs/router';
-import { ErrorBoundary, Show, Suspense, createSignal } from 'solid-js';
+import { useSearchParams } from '@solidjs/router';
+import { Show, createSignal } from 'solid-js';
 import { errorWords } from '../api/error-words';
 import { usePageTitle } from '../lib/page-title';
 import { dayRange } from '../lib/programme-day';
 import { downloadStatementCsv, getStatement } from './api';
-import { LoadProblem } from './LoadProblem';
+import { Loaded } from '../components/Loaded';
 import { t } from './messages';
 import { PeriodForm } from './PeriodForm';
 import { statementDays } from './periods';
@@ -51,21 +51,9 @@ export default function StatementPage() {
         )}
       </Show>
       <Show when={days().first <= days().last} fallback={<p class="empty">{t('desk.period.backwards')}</p>}>
-        <ErrorBoundary
-          fallback={(error, reset) => (
-            <LoadProblem
-              error={error}
-              onRetry={async () => {
-                await revalidate(getStatement.key);
-                reset();
-              }}
-            />
-          )}
-        >
-          <Suspense fallback={<p class="loading">{t('app.loading')}</p>}>
-            <StatementTable period={period()} />
-          </Suspense>
-        </ErrorBoundary>
+        <Loaded keys={getStatement.key}>
+          <StatementTable period={period()} />
+        </Loaded>
       </Show>
     </section>
   );

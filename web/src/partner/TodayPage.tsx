@@ -1,11 +1,11 @@
-import { createAsync, revalidate } from '@solidjs/router';
-import { ErrorBoundary, For, Show, Suspense } from 'solid-js';
+import { createAsync } from '@solidjs/router';
+import { For, Show } from 'solid-js';
 import { formatDate, formatDateTime, formatPoints } from '../i18n';
 import { usePageTitle } from '../lib/page-title';
 import { programmeToday } from '../lib/programme-day';
 import { type Period, type PartnerStatement, getStatement } from './api';
 import { todaysPeriod } from './periods';
-import { LoadProblem } from './LoadProblem';
+import { Loaded } from '../components/Loaded';
 import { t } from './messages';
 import './desk.css';
 
@@ -18,21 +18,9 @@ export default function TodayPage() {
     <section class="desk">
       <h1>{t('desk.today.title')}</h1>
       <p class="lede">{formatDate(today)}</p>
-      <ErrorBoundary
-        fallback={(error, reset) => (
-          <LoadProblem
-            error={error}
-            onRetry={async () => {
-              await revalidate(getStatement.key);
-              reset();
-            }}
-          />
-        )}
-      >
-        <Suspense fallback={<p class="loading">{t('app.loading')}</p>}>
-          <TodayList period={period} />
-        </Suspense>
-      </ErrorBoundary>
+      <Loaded keys={getStatement.key}>
+        <TodayList period={period} />
+      </Loaded>
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { Match, Show, Switch } from 'solid-js';
 import { formatDateTime, formatNumber } from '../../i18n';
-import { LoadError } from '../LoadError';
+import { LoadError } from '../../components/LoadError';
 import { t } from '../messages';
 import type { ImportDetail } from './api';
 import { RowErrors } from './RowErrors';

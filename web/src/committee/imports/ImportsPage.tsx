@@ -1,7 +1,7 @@
 import { revalidate, useSearchParams } from '@solidjs/router';
 import { Show, createSignal } from 'solid-js';
 import { usePageTitle } from '../../lib/page-title';
-import { Loaded } from '../Loaded';
+import { Loaded } from '../../components/Loaded';
 import { t } from '../messages';
 import { getImports, type ImportDetail } from './api';
 import { CsvFormat } from './CsvFormat';

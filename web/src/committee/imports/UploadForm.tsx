@@ -1,41 +1,25 @@
-import { Show, createSignal } from 'solid-js';
-import { errorWords, fieldError, type ErrorWords } from '../../api/error-words';
+import { Show } from 'solid-js';
 import { t } from '../messages';
+import { createInputSubmission } from '../queues/input-submission';
 import { uploadImport, type ImportDetail } from './api';
 
 const inputId = 'import-file';
 
 /** Choose the attendance CSV and send it. */
 export function UploadForm(props: { onStarted: (started: ImportDetail) => void }) {
-  const [pending, setPending] = createSignal(false);
-  const [failure, setFailure] = createSignal<ErrorWords>();
   let input: HTMLInputElement | undefined;
+  const submission = createInputSubmission({ path: () => 'file', focus: () => input?.focus() });
+  const error = submission.error;
 
-  const error = () => {
-    const words = failure();
-    return words ? (fieldError(words, 'file') ?? words.message) : undefined;
-  };
-
-  async function submit(event: SubmitEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
     const file = input?.files?.[0];
-    if (!file) {
-      setFailure({ message: t('imports.chooseFile'), fieldErrors: [] });
-      input?.focus();
-      return;
-    }
-    setPending(true);
-    setFailure(undefined);
-    try {
+    if (!file) return submission.refuse(t('imports.chooseFile'));
+    void submission.send(async () => {
       const started = await uploadImport(file);
       if (input) input.value = '';
       props.onStarted(started);
-    } catch (caught) {
-      setFailure(errorWords(caught));
-      input?.focus();
-    } finally {
-      setPending(false);
-    }
+    });
   }
 
   return (
@@ -64,8 +48,8 @@ export function UploadForm(props: { onStarted: (started: ImportDetail) => void }
           aria-describedby={`${inputId}-hint${error() ? ` ${inputId}-error` : ''}`}
         />
       </div>
-      <button type="submit" class="button button--primary" disabled={pending()}>
-        {pending() ? t('imports.uploading') : t('imports.upload')}
+      <button type="submit" class="button button--primary" disabled={submission.pending()}>
+        {submission.pending() ? t('imports.uploading') : t('imports.upload')}
       </button>
     </form>
   );

@@ -1,10 +1,10 @@
-import { createAsync, revalidate, useSearchParams } from '@solidjs/router';
-import { ErrorBoundary, For, Show, Suspense, createSignal } from 'solid-js';
+import { createAsync, useSearchParams } from '@solidjs/router';
+import { For, Show, Suspense, createSignal } from 'solid-js';
 import { usePageTitle } from '../../lib/page-title';
 import { type OfferStatus, getOffers } from './api';
 import { CreateOfferForm } from './CreateOfferForm';
 import { offerStatusWords } from './labels';
-import { LoadProblem } from './LoadProblem';
+import { Loaded } from '../../components/Loaded';
 import { offerStatusFrom, offerStatusList } from './offer-status';
 import { t } from './messages';
 import { OfferCard } from './OfferCard';
@@ -41,21 +41,9 @@ export default function OffersPage() {
       <div role="status">
         <Show when={news()}>{(text) => <p class="notice">{text()}</p>}</Show>
       </div>
-      <ErrorBoundary
-        fallback={(error, reset) => (
-          <LoadProblem
-            error={error}
-            onRetry={async () => {
-              await revalidate(getOffers.key);
-              reset();
-            }}
-          />
-        )}
-      >
-        <Suspense fallback={<p class="loading">{t('app.loading')}</p>}>
-          <OfferPageList status={status()} onChanged={setNews} />
-        </Suspense>
-      </ErrorBoundary>
+      <Loaded keys={getOffers.key}>
+        <OfferPageList status={status()} onChanged={setNews} />
+      </Loaded>
       <CreateOfferForm onCreated={setNews} />
     </section>
   );

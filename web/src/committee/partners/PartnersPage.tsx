@@ -1,9 +1,9 @@
-import { createAsync, revalidate } from '@solidjs/router';
-import { ErrorBoundary, For, Show, Suspense } from 'solid-js';
+import { createAsync } from '@solidjs/router';
+import { For, Show } from 'solid-js';
 import { usePageTitle } from '../../lib/page-title';
 import { getPartners } from './api';
 import { CreatePartnerForm } from './CreatePartnerForm';
-import { LoadProblem } from './LoadProblem';
+import { Loaded } from '../../components/Loaded';
 import { t } from './messages';
 import { PartnerCard } from './PartnerCard';
 import './admin.css';
@@ -15,21 +15,9 @@ export default function PartnersPage() {
     <section class="admin">
       <h1>{t('partnersAdmin.partners.title')}</h1>
       <p class="lede">{t('partnersAdmin.partners.intro')}</p>
-      <ErrorBoundary
-        fallback={(error, reset) => (
-          <LoadProblem
-            error={error}
-            onRetry={async () => {
-              await revalidate(getPartners.key);
-              reset();
-            }}
-          />
-        )}
-      >
-        <Suspense fallback={<p class="loading">{t('app.loading')}</p>}>
-          <PartnerList />
-        </Suspense>
-      </ErrorBoundary>
+      <Loaded keys={getPartners.key}>
+        <PartnerList />
+      </Loaded>
       <CreatePartnerForm />
     </section>
   );

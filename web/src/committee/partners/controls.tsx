@@ -1,5 +1,5 @@
-import { For, Show, type JSX } from 'solid-js';
-import { fieldId } from '../../components/Field';
+import { For, type JSX } from 'solid-js';
+import { FieldFrame, fieldId } from '../../components/Field';
 
 interface ControlProps {
   /** The form's id; the control's id is `${form}-${name}`, which error summaries link to. */
@@ -9,49 +9,6 @@ interface ControlProps {
   label: string;
   hint?: string;
   error?: string;
-}
-
-/** Label, hint and error around one control, tied to it for screen readers. */
-function Control(props: ControlProps & { children: (aria: ControlAria) => JSX.Element }) {
-  const id = () => fieldId(props.form, props.name);
-  const describedBy = () =>
-    [props.hint ? `${id()}-hint` : undefined, props.error ? `${id()}-error` : undefined].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class="field" classList={{ 'field--invalid': Boolean(props.error) }}>
-      <label for={id()}>{props.label}</label>
-      <Show when={props.hint}>
-        {(hint) => (
-          <p class="field__hint" id={`${id()}-hint`}>
-            {hint()}
-          </p>
-        )}
-      </Show>
-      <Show when={props.error}>
-        {(error) => (
-          <p class="field__error" id={`${id()}-error`}>
-            {error()}
-          </p>
-        )}
-      </Show>
-      {props.children({
-        get id() {
-          return id();
-        },
-        get describedBy() {
-          return describedBy();
-        },
-        get invalid() {
-          return props.error ? ('true' as const) : undefined;
-        },
-      })}
-    </div>
-  );
-}
-
-interface ControlAria {
-  id: string;
-  describedBy: string | undefined;
-  invalid: 'true' | undefined;
 }
 
 export function InputControl(
@@ -69,11 +26,11 @@ export function InputControl(
   },
 ) {
   return (
-    <Control form={props.form} name={props.name} label={props.label} hint={props.hint} error={props.error}>
-      {(aria) => (
+    <FieldFrame id={fieldId(props.form, props.name)} label={props.label} hint={props.hint} error={props.error}>
+      {(control) => (
         <input
           ref={(element) => props.ref?.(element)}
-          id={aria.id}
+          {...control}
           name={props.name}
           type={props.type ?? 'text'}
           value={props.value ?? ''}
@@ -84,12 +41,10 @@ export function InputControl(
           max={props.max}
           maxLength={props.maxLength}
           spellcheck={false}
-          aria-invalid={aria.invalid}
-          aria-describedby={aria.describedBy}
           onInput={(event) => props.onInput?.(event.currentTarget.value)}
         />
       )}
-    </Control>
+    </FieldFrame>
   );
 }
 
@@ -97,21 +52,19 @@ export function TextAreaControl(
   props: ControlProps & { value?: string; rows?: number; maxLength?: number; required?: boolean; onInput?: (value: string) => void },
 ) {
   return (
-    <Control form={props.form} name={props.name} label={props.label} hint={props.hint} error={props.error}>
-      {(aria) => (
+    <FieldFrame id={fieldId(props.form, props.name)} label={props.label} hint={props.hint} error={props.error}>
+      {(control) => (
         <textarea
-          id={aria.id}
+          {...control}
           name={props.name}
           rows={props.rows ?? 3}
           maxLength={props.maxLength}
           required={props.required ?? false}
-          aria-invalid={aria.invalid}
-          aria-describedby={aria.describedBy}
           value={props.value ?? ''}
           onInput={(event) => props.onInput?.(event.currentTarget.value)}
         />
       )}
-    </Control>
+    </FieldFrame>
   );
 }
 
@@ -119,13 +72,11 @@ export function SelectControl(
   props: ControlProps & { options: { value: string; label: string }[]; value?: string; onChange?: (value: string) => void },
 ) {
   return (
-    <Control form={props.form} name={props.name} label={props.label} hint={props.hint} error={props.error}>
-      {(aria) => (
+    <FieldFrame id={fieldId(props.form, props.name)} label={props.label} hint={props.hint} error={props.error}>
+      {(control) => (
         <select
-          id={aria.id}
+          {...control}
           name={props.name}
-          aria-invalid={aria.invalid}
-          aria-describedby={aria.describedBy}
           onChange={(event) => props.onChange?.(event.currentTarget.value)}
         >
           <For each={props.options}>
@@ -137,6 +88,6 @@ export function SelectControl(
           </For>
         </select>
       )}
-    </Control>
+    </FieldFrame>
   );
 }

@@ -1,9 +1,10 @@
 import { Show } from 'solid-js';
-import { formatDateTime, formatPoints } from '../../i18n';
+import { formatDateTime } from '../../i18n';
 import { translate } from '../../i18n/core';
 import { t } from '../messages';
 import type { Appeal } from './api';
 import { AppealSubject } from './AppealSubject';
+import { Fact, PaidFact } from './card-facts';
 import { InlineForm } from './InlineForm';
 import { QueueCard, queueCardId } from './QueueCard';
 
@@ -38,38 +39,12 @@ export function AppealCard(props: AppealCardProps) {
       error={props.error}
     >
       <dl class="facts facts--compact">
-        <div>
-          <dt>{t('appeals.appealed')}</dt>
-          <dd>{appeal().subject.summary}</dd>
-        </div>
-        <div>
-          <dt>{t('appeals.subjectStatus')}</dt>
-          <dd>{subjectStatus(appeal())}</dd>
-        </div>
-        <div>
-          <dt>{t('appeals.reason')}</dt>
-          <dd>{appeal().reason}</dd>
-        </div>
-        <div>
-          <dt>{t('appeals.filedAt')}</dt>
-          <dd>{formatDateTime(appeal().createdAt)}</dd>
-        </div>
-        <Show when={appeal().decisionNote}>
-          {(note) => (
-            <div>
-              <dt>{t('appeals.decisionNote')}</dt>
-              <dd>{note()}</dd>
-            </div>
-          )}
-        </Show>
-        <Show when={appeal().payment}>
-          {(payment) => (
-            <div>
-              <dt>{t('appeals.paid')}</dt>
-              <dd class="points">{t('unit.points', { amount: formatPoints(payment().points) })}</dd>
-            </div>
-          )}
-        </Show>
+        <Fact term={t('appeals.appealed')}>{appeal().subject.summary}</Fact>
+        <Fact term={t('appeals.subjectStatus')}>{subjectStatus(appeal())}</Fact>
+        <Fact term={t('appeals.reason')}>{appeal().reason}</Fact>
+        <Fact term={t('appeals.filedAt')}>{formatDateTime(appeal().createdAt)}</Fact>
+        <Show when={appeal().decisionNote}>{(note) => <Fact term={t('appeals.decisionNote')}>{note()}</Fact>}</Show>
+        <Show when={appeal().payment}>{(payment) => <PaidFact term={t('appeals.paid')} points={payment().points} />}</Show>
       </dl>
       <AppealSubject appeal={appeal()} />
       <Show when={appeal().status === 'open'}>

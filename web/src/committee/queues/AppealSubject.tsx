@@ -1,9 +1,9 @@
-import { A, createAsync } from '@solidjs/router';
+import { createAsync } from '@solidjs/router';
 import { Match, Show, Switch, createSignal } from 'solid-js';
-import { formatDate, formatDateTime, formatNumber } from '../../i18n';
-import { Loaded } from '../Loaded';
+import { Loaded } from '../../components/Loaded';
 import { t } from '../messages';
 import { getClaim, getReport, photoUrl, type Appeal } from './api';
+import { ClaimEventFacts, EvidencePhoto, Fact, FiledAtFact, NoteFact, ReportLinkFact, reportPhotoAlt } from './card-facts';
 import { shortId } from './report-workflow';
 
 /** What the appeal is about, in full: the claim or the report as it stands, loaded when opened. */
@@ -40,41 +40,12 @@ function ClaimSubject(props: { id: string }) {
       {(claim) => (
         <div class="queue-card__body">
           <Show when={claim().photoId}>
-            {(photoId) => (
-              <a class="queue-card__photo" href={photoUrl(photoId())} target="_blank" rel="noopener">
-                <img src={photoUrl(photoId())} alt={t('claims.photoAlt', { event: claim().event })} loading="lazy" />
-              </a>
-            )}
+            {(photoId) => <EvidencePhoto src={photoUrl(photoId())} alt={t('claims.photoAlt', { event: claim().event })} />}
           </Show>
           <dl class="facts facts--compact">
-            <div>
-              <dt>{t('claims.event')}</dt>
-              <dd>{claim().event}</dd>
-            </div>
-            <div>
-              <dt>{t('claims.date')}</dt>
-              <dd>{formatDate(claim().date)}</dd>
-            </div>
-            <div>
-              <dt>{t('claims.hours')}</dt>
-              <dd>{t('claims.hoursValue', { hours: formatNumber(claim().hours) })}</dd>
-            </div>
-            <div>
-              <dt>{t('claims.organiser')}</dt>
-              <dd>{claim().organiser ?? t('claims.noOrganiser')}</dd>
-            </div>
-            <div>
-              <dt>{t('appeals.subjectStatus')}</dt>
-              <dd>{t(`claims.status.${claim().status}`)}</dd>
-            </div>
-            <Show when={claim().reason}>
-              {(reason) => (
-                <div>
-                  <dt>{t('claims.reason')}</dt>
-                  <dd>{reason()}</dd>
-                </div>
-              )}
-            </Show>
+            <ClaimEventFacts claim={claim()} />
+            <Fact term={t('appeals.subjectStatus')}>{t(`claims.status.${claim().status}`)}</Fact>
+            <Show when={claim().reason}>{(reason) => <Fact term={t('claims.reason')}>{reason()}</Fact>}</Show>
           </dl>
         </div>
       )}
@@ -88,39 +59,15 @@ function ReportSubject(props: { id: string }) {
     <Show when={report()}>
       {(report) => (
         <div class="queue-card__body">
-          <a class="queue-card__photo" href={report().photoUrl} target="_blank" rel="noopener">
-            <img src={report().photoUrl} alt={t('grid.photoAlt', { category: t(`grid.category.${report().category}`) })} loading="lazy" />
-          </a>
+          <EvidencePhoto src={report().photoUrl} alt={reportPhotoAlt(report())} />
           <dl class="facts facts--compact">
-            <div>
-              <dt>{t('grid.report')}</dt>
-              <dd>
-                <A href={`/console/reports/${report().id}`}>{t('grid.reportId', { id: shortId(report().id) })}</A>
-              </dd>
-            </div>
-            <div>
-              <dt>{t('grid.filter.category')}</dt>
-              <dd>{t(`grid.category.${report().category}`)}</dd>
-            </div>
-            <div>
-              <dt>{t('grid.filedAt')}</dt>
-              <dd>{formatDateTime(report().createdAt)}</dd>
-            </div>
-            <div>
-              <dt>{t('grid.note')}</dt>
-              <dd>{report().note || t('grid.noNote')}</dd>
-            </div>
-            <div>
-              <dt>{t('appeals.subjectStatus')}</dt>
-              <dd>{t(`grid.status.${report().status}`)}</dd>
-            </div>
+            <ReportLinkFact report={report()} />
+            <Fact term={t('grid.filter.category')}>{t(`grid.category.${report().category}`)}</Fact>
+            <FiledAtFact report={report()} />
+            <NoteFact report={report()} />
+            <Fact term={t('appeals.subjectStatus')}>{t(`grid.status.${report().status}`)}</Fact>
             <Show when={[...report().history].reverse().find((event) => event.note)?.note}>
-              {(note) => (
-                <div>
-                  <dt>{t('grid.lastNote')}</dt>
-                  <dd>{note()}</dd>
-                </div>
-              )}
+              {(note) => <Fact term={t('grid.lastNote')}>{note()}</Fact>}
             </Show>
           </dl>
         </div>

@@ -1,7 +1,8 @@
 import { Show } from 'solid-js';
-import { formatDate, formatDateTime, formatNumber, formatPoints } from '../../i18n';
+import { formatDateTime } from '../../i18n';
 import { t } from '../messages';
 import { photoUrl, type Claim } from './api';
+import { ClaimEventFacts, EvidencePhoto, Fact, PaidFact } from './card-facts';
 import { InlineForm } from './InlineForm';
 import { QueueCard, queueCardId } from './QueueCard';
 
@@ -39,69 +40,22 @@ export function ClaimCard(props: ClaimCardProps) {
     >
       <div class="queue-card__body">
         <Show when={claim().photoId}>
-          {(photoId) => (
-            <a class="queue-card__photo" href={photoUrl(photoId())} target="_blank" rel="noopener">
-              <img src={photoUrl(photoId())} alt={t('claims.photoAlt', { event: claim().event })} loading="lazy" />
-            </a>
-          )}
+          {(photoId) => <EvidencePhoto src={photoUrl(photoId())} alt={t('claims.photoAlt', { event: claim().event })} />}
         </Show>
         <dl class="facts facts--compact">
-          <div>
-            <dt>{t('claims.driver')}</dt>
-            <dd>
-              {claim().driver.name} · {claim().driver.phone}
-            </dd>
-          </div>
-          <div>
-            <dt>{t('claims.event')}</dt>
-            <dd>{claim().event}</dd>
-          </div>
-          <div>
-            <dt>{t('claims.date')}</dt>
-            <dd>{formatDate(claim().date)}</dd>
-          </div>
-          <div>
-            <dt>{t('claims.hours')}</dt>
-            <dd>{t('claims.hoursValue', { hours: formatNumber(claim().hours) })}</dd>
-          </div>
-          <div>
-            <dt>{t('claims.organiser')}</dt>
-            <dd>{claim().organiser ?? t('claims.noOrganiser')}</dd>
-          </div>
-          <div>
-            <dt>{t('claims.submittedAt')}</dt>
-            <dd>{formatDateTime(claim().createdAt)}</dd>
-          </div>
+          <Fact term={t('claims.driver')}>
+            {claim().driver.name} · {claim().driver.phone}
+          </Fact>
+          <ClaimEventFacts claim={claim()} />
+          <Fact term={t('claims.submittedAt')}>{formatDateTime(claim().createdAt)}</Fact>
           <Show when={!claim().photoId}>
-            <div>
-              <dt>{t('claims.evidence')}</dt>
-              <dd>{t('claims.noPhoto')}</dd>
-            </div>
+            <Fact term={t('claims.evidence')}>{t('claims.noPhoto')}</Fact>
           </Show>
           <Show when={claim().importLine}>
-            {(line) => (
-              <div>
-                <dt>{t('claims.imported')}</dt>
-                <dd>{t('claims.importLine', { line: line() })}</dd>
-              </div>
-            )}
+            {(line) => <Fact term={t('claims.imported')}>{t('claims.importLine', { line: line() })}</Fact>}
           </Show>
-          <Show when={claim().reason}>
-            {(reason) => (
-              <div>
-                <dt>{t('claims.reason')}</dt>
-                <dd>{reason()}</dd>
-              </div>
-            )}
-          </Show>
-          <Show when={claim().payment}>
-            {(payment) => (
-              <div>
-                <dt>{t('claims.paid')}</dt>
-                <dd class="points">{t('unit.points', { amount: formatPoints(payment().points) })}</dd>
-              </div>
-            )}
-          </Show>
+          <Show when={claim().reason}>{(reason) => <Fact term={t('claims.reason')}>{reason()}</Fact>}</Show>
+          <Show when={claim().payment}>{(payment) => <PaidFact term={t('claims.paid')} points={payment().points} />}</Show>
         </dl>
       </div>
       <Show when={waiting()}>

@@ -1,7 +1,7 @@
 import { Show, createSignal, onMount } from 'solid-js';
-import { errorWords, fieldError, type ErrorWords } from '../../api/error-words';
 import { InputField } from '../InputField';
 import { t } from '../messages';
+import { createInputSubmission } from './input-submission';
 
 interface InlineFormProps {
   /** Unique on the page: the form's and its input's ids derive from it. */
@@ -25,30 +25,13 @@ interface InlineFormProps {
  */
 export function InlineForm(props: InlineFormProps) {
   const [value, setValue] = createSignal(props.initial ?? '');
-  const [pending, setPending] = createSignal(false);
-  const [failure, setFailure] = createSignal<ErrorWords>();
   let input: HTMLInputElement | undefined;
+  const submission = createInputSubmission({ path: () => props.path, focus: () => input?.focus() });
   onMount(() => input?.focus());
 
-  const error = () => {
-    const words = failure();
-    if (!words) return undefined;
-    return fieldError(words, props.path) ?? words.message;
-  };
-
-  async function submit(event: SubmitEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
-    if (pending()) return;
-    setPending(true);
-    setFailure(undefined);
-    try {
-      await props.onSubmit(value().trim());
-    } catch (caught) {
-      setFailure(errorWords(caught));
-      input?.focus();
-    } finally {
-      setPending(false);
-    }
+    void submission.send(() => props.onSubmit(value().trim()));
   }
 
   return (
@@ -68,16 +51,16 @@ export function InlineForm(props: InlineFormProps) {
         hint={props.hint}
         value={value()}
         onValue={setValue}
-        error={error()}
+        error={submission.error()}
         required
         minLength={props.minLength}
         maxLength={props.maxLength}
         ref={(element) => (input = element)}
       />
-      <Show when={failure()?.hint}>{(hint) => <p class="field__hint">{hint()}</p>}</Show>
+      <Show when={submission.failure()?.hint}>{(hint) => <p class="field__hint">{hint()}</p>}</Show>
       <div class="inline-form__actions">
-        <button type="submit" class="button button--primary button--small" disabled={pending()}>
-          {pending() ? t('state.saving') : props.submitLabel}
+        <button type="submit" class="button button--primary button--small" disabled={submission.pending()}>
+          {submission.pending() ? t('state.saving') : props.submitLabel}
         </button>
         <button type="button" class="button button--small" onClick={() => props.onCancel()}>
           {t('action.cancel')}

@@ -1,5 +1,5 @@
 import { Show } from 'solid-js';
-import { LoadError } from '../LoadError';
+import { LoadError } from '../../components/LoadError';
 import { t } from '../messages';
 import type { PagedQueue } from './paged-queue';
 

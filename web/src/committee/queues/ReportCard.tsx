@@ -1,8 +1,9 @@
 import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
-import { formatDateTime, formatPoints } from '../../i18n';
+import { formatDateTime } from '../../i18n';
 import { t } from '../messages';
 import type { Report, ReportDetail } from './api';
+import { EvidencePhoto, Fact, FiledAtFact, NoteFact, PaidFact, ReportLinkFact, reportPhotoAlt } from './card-facts';
 import { InlineForm } from './InlineForm';
 import { QueueCard, queueCardId } from './QueueCard';
 import { ReportHistory } from './ReportHistory';
@@ -57,53 +58,19 @@ export function ReportCard(props: ReportCardProps) {
       error={props.steps.work.error(report().id)}
     >
       <div class="queue-card__body">
-        <a class="queue-card__photo" href={report().photoUrl} target="_blank" rel="noopener">
-          <img
-            src={report().photoUrl}
-            alt={t('grid.photoAlt', { category: t(`grid.category.${report().category}`) })}
-            loading="lazy"
-          />
-        </a>
+        <EvidencePhoto src={report().photoUrl} alt={reportPhotoAlt(report())} />
         <dl class="facts facts--compact">
-          <div>
-            <dt>{t('grid.report')}</dt>
-            <dd>
-              <A href={`/console/reports/${report().id}`}>{t('grid.reportId', { id: shortId(report().id) })}</A>
-            </dd>
-          </div>
-          <div>
-            <dt>{t('grid.filedAt')}</dt>
-            <dd>{formatDateTime(report().createdAt)}</dd>
-          </div>
-          <div>
-            <dt>{t('grid.location')}</dt>
-            <dd>
-              {coordinates()}{' '}
-              <a href={mapLink(report().lat, report().lng)} target="_blank" rel="noopener noreferrer">
-                {t('grid.openMap')}
-              </a>
-            </dd>
-          </div>
-          <div>
-            <dt>{t('grid.note')}</dt>
-            <dd>{report().note || t('grid.noNote')}</dd>
-          </div>
-          <Show when={report().department}>
-            {(department) => (
-              <div>
-                <dt>{t('grid.department')}</dt>
-                <dd>{department()}</dd>
-              </div>
-            )}
-          </Show>
-          <Show when={props.detail?.payment}>
-            {(payment) => (
-              <div>
-                <dt>{t('grid.paid')}</dt>
-                <dd class="points">{t('unit.points', { amount: formatPoints(payment().points) })}</dd>
-              </div>
-            )}
-          </Show>
+          <ReportLinkFact report={report()} />
+          <FiledAtFact report={report()} />
+          <Fact term={t('grid.location')}>
+            {coordinates()}{' '}
+            <a href={mapLink(report().lat, report().lng)} target="_blank" rel="noopener noreferrer">
+              {t('grid.openMap')}
+            </a>
+          </Fact>
+          <NoteFact report={report()} />
+          <Show when={report().department}>{(department) => <Fact term={t('grid.department')}>{department()}</Fact>}</Show>
+          <Show when={props.detail?.payment}>{(payment) => <PaidFact term={t('grid.paid')} points={payment().points} />}</Show>
         </dl>
       </div>
       <DuplicateHint report={report()} detail={props.detail} />

@@ -1,7 +1,7 @@
 import { createAsync } from '@solidjs/router';
 import { For, Show, createSignal } from 'solid-js';
 import { formatDateTime } from '../../i18n';
-import { Loaded } from '../Loaded';
+import { Loaded } from '../../components/Loaded';
 import { t } from '../messages';
 import { getReport, type ReportDetail } from './api';
 

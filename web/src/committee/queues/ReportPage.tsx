@@ -1,7 +1,7 @@
 import { A, createAsync, useParams } from '@solidjs/router';
 import { Show, createSignal } from 'solid-js';
 import { usePageTitle } from '../../lib/page-title';
-import { Loaded } from '../Loaded';
+import { Loaded } from '../../components/Loaded';
 import { t } from '../messages';
 import { getReport, type ReportDetail } from './api';
 import { useQueueKeys } from './queue-keys';

@@ -1,6 +1,6 @@
 import { useSearchParams } from '@solidjs/router';
 import { usePageTitle } from '../../lib/page-title';
-import { Loaded } from '../Loaded';
+import { Loaded } from '../../components/Loaded';
 import { t } from '../messages';
 import { getReports } from './api';
 import { gridCategories, reportFilter, reportStatuses } from './filters';

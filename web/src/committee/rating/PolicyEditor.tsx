@@ -1,5 +1,5 @@
 import { revalidate, useNavigate } from '@solidjs/router';
-import { Show, createMemo, createSignal } from 'solid-js';
+import { Show, createMemo } from 'solid-js';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { t } from '../messages';
 import { createPolicy, getPolicies, simulatePolicy, type PolicySimulation, type RatingPolicy } from './api';
@@ -8,7 +8,9 @@ import { EffectiveFields, effectiveFromOf, effectiveNow } from '../editor/Effect
 import { PolicyFields } from './PolicyFields';
 import { PolicySimulationResult } from './PolicySimulationResult';
 import { policyOf, policyValues } from './policy-draft';
+import { createGatedSave } from '../editor/gated-save';
 import { SaveBar } from '../editor/SaveBar';
+import { SimulationSection } from '../editor/SimulationSection';
 import { createSimulationGate } from '../editor/simulation-gate';
 
 /**
@@ -24,7 +26,6 @@ export function PolicyEditor(props: { start: RatingPolicy }) {
   });
   const draftKey = createMemo(() => JSON.stringify(policyOf(form, [])));
   const gate = createSimulationGate<PolicySimulation>(draftKey);
-  const [saving, setSaving] = createSignal(false);
 
   async function simulate() {
     const policy = form.checked((problems) => policyOf(form, problems), t('editor.fixFields'));
@@ -32,54 +33,35 @@ export function PolicyEditor(props: { start: RatingPolicy }) {
     await gate.simulate(() => simulatePolicy(policy), form.fail);
   }
 
-  async function save(event: SubmitEvent) {
-    event.preventDefault();
-    if (!gate.current() || saving()) return;
-    const body = form.checked((problems) => {
+  const saver = createGatedSave({
+    form,
+    gate,
+    build: (problems) => {
       const note = form.value('note').trim();
       return { policy: policyOf(form, problems), effectiveFrom: effectiveFromOf(form, problems), note: note || undefined };
-    }, t('editor.fixFields'));
-    if (!body) return;
-    setSaving(true);
-    try {
+    },
+    send: async (body) => {
       const created = await createPolicy(body);
       await revalidate(getPolicies.key);
       const regraded = created.regrade ? `&regraded=${created.regrade.drivers}&changed=${created.regrade.gradeChanges}` : '';
       navigate(`/console/rating-policy?saved=${created.version}${regraded}`);
-    } catch (error) {
-      form.fail(error);
-    } finally {
-      setSaving(false);
-    }
-  }
+    },
+  });
 
   return (
-    <form id={form.id} class="form editor" onSubmit={save} noValidate>
+    <form id={form.id} class="form editor" onSubmit={saver.save} noValidate>
       <Show when={form.failure()}>{(words) => <ErrorSummary words={words()} fields={form.fields} />}</Show>
       <PolicyFields form={form} />
       <EffectiveFields form={form} />
       <DraftInput form={form} path="note" label={t('editor.note')} hint={t('policy.form.noteHint')} inputMode="text" maxLength={500} />
-      <section class="editor-group editor-simulation" aria-labelledby="policy-simulation-heading">
-        <h2 id="policy-simulation-heading">{t('editor.simTitle')}</h2>
-        <p class="field__hint">{t('policy.simIntro')}</p>
-        <button type="button" class="button" disabled={gate.pending()} onClick={() => void simulate()}>
-          {gate.pending() ? t('editor.simRunning') : t('editor.simRun')}
-        </button>
-        <Show when={gate.result()}>
-          {(result) => (
-            <div classList={{ 'simulation--stale': !gate.current() }}>
-              <PolicySimulationResult result={result()} />
-            </div>
-          )}
-        </Show>
-      </section>
-      <SaveBar
-        id={form.id}
-        label={t('policy.save')}
-        simulated={gate.current()}
-        hasResult={gate.result() !== undefined}
-        saving={saving()}
+      <SimulationSection
+        headingId="policy-simulation-heading"
+        intro={t('policy.simIntro')}
+        gate={gate}
+        onSimulate={() => void simulate()}
+        result={(result) => <PolicySimulationResult result={result()} />}
       />
+      <SaveBar id={form.id} label={t('policy.save')} gate={gate} saving={saver.saving()} />
     </form>
   );
 }

@@ -1,7 +1,8 @@
 import { For, Show } from 'solid-js';
 import { formatNumber } from '../../i18n';
 import { t } from '../messages';
-import { grades, type PolicySimulation } from './api';
+import type { PolicySimulation } from './api';
+import { GradeTable } from './GradeTable';
 
 function change(today: number, draft: number): string {
   const difference = draft - today;
@@ -14,31 +15,23 @@ export function PolicySimulationResult(props: { result: PolicySimulation }) {
   return (
     <section class="simulation" aria-labelledby="policy-simulation-title">
       <h3 id="policy-simulation-title">{t('policy.sim.title', { drivers: formatNumber(r().drivers) })}</h3>
-      <div class="table-wrap">
-        <table class="table">
-          <caption>{t('policy.sim.caption', { version: r().policyVersion })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('policy.summary.grade')}</th>
-              <th scope="col" class="num">{t('policy.sim.today')}</th>
-              <th scope="col" class="num">{t('policy.sim.draft')}</th>
-              <th scope="col" class="num">{t('policy.sim.change')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={grades}>
-              {(grade) => (
-                <tr>
-                  <th scope="row">{grade}</th>
-                  <td class="num">{formatNumber(r().today[grade])}</td>
-                  <td class="num">{formatNumber(r().draft[grade])}</td>
-                  <td class="num">{change(r().today[grade], r().draft[grade])}</td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </div>
+      <GradeTable
+        caption={t('policy.sim.caption', { version: r().policyVersion })}
+        heads={
+          <>
+            <th scope="col" class="num">{t('policy.sim.today')}</th>
+            <th scope="col" class="num">{t('policy.sim.draft')}</th>
+            <th scope="col" class="num">{t('policy.sim.change')}</th>
+          </>
+        }
+        cells={(grade) => (
+          <>
+            <td class="num">{formatNumber(r().today[grade])}</td>
+            <td class="num">{formatNumber(r().draft[grade])}</td>
+            <td class="num">{change(r().today[grade], r().draft[grade])}</td>
+          </>
+        )}
+      />
       <p>
         {t('policy.sim.moved', {
           up: formatNumber(r().movedUp),

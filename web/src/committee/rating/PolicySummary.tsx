@@ -1,7 +1,8 @@
 import { For } from 'solid-js';
 import { formatNumber } from '../../i18n';
 import { t } from '../messages';
-import { grades, type Grade, type RatingPolicy } from './api';
+import type { Grade, RatingPolicy } from './api';
+import { GradeTable } from './GradeTable';
 import { deductions, gates } from './policy-draft';
 
 /** A rating policy in words: how the score is made, what each grade needs and gets. */
@@ -60,31 +61,23 @@ export function PolicySummary(props: { policy: RatingPolicy }) {
           </dd>
         </div>
       </dl>
-      <div class="table-wrap">
-        <table class="table">
-          <caption>{t('policy.summary.gradesCaption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('policy.summary.grade')}</th>
-              <th scope="col">{t('policy.summary.needs')}</th>
-              <th scope="col" class="num">{t('policy.summary.multiplier')}</th>
-              <th scope="col" class="num">{t('policy.summary.discount')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={grades}>
-              {(grade) => (
-                <tr>
-                  <th scope="row">{grade}</th>
-                  <td>{needs(grade)}</td>
-                  <td class="num">×{p().benefits[grade].earningMultiplier}</td>
-                  <td class="num">{t('policy.summary.percent', { percent: percent(p().benefits[grade].priceDiscount) })}</td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </div>
+      <GradeTable
+        caption={t('policy.summary.gradesCaption')}
+        heads={
+          <>
+            <th scope="col">{t('policy.summary.needs')}</th>
+            <th scope="col" class="num">{t('policy.summary.multiplier')}</th>
+            <th scope="col" class="num">{t('policy.summary.discount')}</th>
+          </>
+        }
+        cells={(grade) => (
+          <>
+            <td>{needs(grade)}</td>
+            <td class="num">×{p().benefits[grade].earningMultiplier}</td>
+            <td class="num">{t('policy.summary.percent', { percent: percent(p().benefits[grade].priceDiscount) })}</td>
+          </>
+        )}
+      />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { A, createAsync } from '@solidjs/router';
 import { Show } from 'solid-js';
 import { usePageTitle } from '../../lib/page-title';
-import { Loaded } from '../Loaded';
+import { Loaded } from '../../components/Loaded';
 import { t } from '../messages';
 import { getRules, ruleActivities } from './api';
 import { RuleEditor } from './RuleEditor';

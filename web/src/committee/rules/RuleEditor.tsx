@@ -1,5 +1,5 @@
 import { revalidate, useNavigate } from '@solidjs/router';
-import { For, Show, createMemo, createSignal } from 'solid-js';
+import { For, Show, createMemo } from 'solid-js';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { t } from '../messages';
 import {
@@ -17,7 +17,9 @@ import {
 import { DraftInput, createDraftForm } from '../editor/draft-form';
 import { EffectiveFields, effectiveFromOf, effectiveNow } from '../editor/EffectiveFields';
 import { RuleSimulationResult } from './RuleSimulationResult';
+import { createGatedSave } from '../editor/gated-save';
 import { SaveBar } from '../editor/SaveBar';
+import { SimulationSection } from '../editor/SimulationSection';
 import { SimulationPeriod, defaultPeriod, periodOf } from './SimulationPeriod';
 import { createSimulationGate } from '../editor/simulation-gate';
 import { termsOf, termsValues } from './rule-terms';
@@ -55,7 +57,6 @@ export function RuleEditor(props: { mode: Mode }) {
   const activity = () => form.value('activity') as RuleActivity;
   const draftKey = createMemo(() => JSON.stringify([activity(), termsOf(activity(), form, [])]));
   const gate = createSimulationGate<RuleSimulation>(draftKey);
-  const [saving, setSaving] = createSignal(false);
 
   async function simulate() {
     const request = form.checked((problems) => {
@@ -69,38 +70,29 @@ export function RuleEditor(props: { mode: Mode }) {
     await gate.simulate(() => simulateRules(request), form.fail);
   }
 
-  async function save(event: SubmitEvent) {
-    event.preventDefault();
-    if (!gate.current() || saving()) return;
-    const version = form.checked(
-      (problems) => ({
-        effectiveFrom: effectiveFromOf(form, problems),
-        enabled: form.value('enabled') !== '',
-        terms: termsOf(activity(), form, problems),
-        note: form.value('note').trim(),
-      }),
-      t('editor.fixFields'),
-    );
-    if (!version) return;
-    setSaving(true);
-    try {
+  const saver = createGatedSave({
+    form,
+    gate,
+    build: (problems) => ({
+      effectiveFrom: effectiveFromOf(form, problems),
+      enabled: form.value('enabled') !== '',
+      terms: termsOf(activity(), form, problems),
+      note: form.value('note').trim(),
+    }),
+    send: async (version) => {
       const saved =
         mode.kind === 'version'
           ? await addRuleVersion(mode.rule.id, version)
           : await createRule({ activity: activity(), name: form.value('name').trim(), ...version });
       await revalidate([getRules.key, getRule.keyFor(saved.rule.id)]);
       navigate(`/console/rules/${saved.rule.id}?saved=${saved.version.version}`);
-    } catch (error) {
-      form.fail(error);
-    } finally {
-      setSaving(false);
-    }
-  }
+    },
+  });
 
   form.register('activity', () => t('rules.form.activity'));
 
   return (
-    <form id={form.id} class="form editor" onSubmit={save} noValidate>
+    <form id={form.id} class="form editor" onSubmit={saver.save} noValidate>
       <Show when={form.failure()}>{(words) => <ErrorSummary words={words()} fields={form.fields} />}</Show>
       <Show when={mode.kind === 'create' ? mode : undefined}>
         {(create) => (
@@ -137,27 +129,20 @@ export function RuleEditor(props: { mode: Mode }) {
       </fieldset>
       <EffectiveFields form={form} />
       <DraftInput form={form} path="note" label={t('editor.note')} hint={t('editor.noteHint')} inputMode="text" required maxLength={500} />
-      <section class="editor-group editor-simulation" aria-labelledby="rule-simulation-heading">
-        <h2 id="rule-simulation-heading">{t('editor.simTitle')}</h2>
-        <p class="field__hint">{t('rules.simIntro')}</p>
+      <SimulationSection
+        headingId="rule-simulation-heading"
+        intro={t('rules.simIntro')}
+        gate={gate}
+        onSimulate={() => void simulate()}
+        result={(result) => <RuleSimulationResult result={result()} />}
+      >
         <SimulationPeriod form={form} />
-        <button type="button" class="button" disabled={gate.pending()} onClick={() => void simulate()}>
-          {gate.pending() ? t('editor.simRunning') : t('editor.simRun')}
-        </button>
-        <Show when={gate.result()}>
-          {(result) => (
-            <div classList={{ 'simulation--stale': !gate.current() }}>
-              <RuleSimulationResult result={result()} />
-            </div>
-          )}
-        </Show>
-      </section>
+      </SimulationSection>
       <SaveBar
         id={form.id}
         label={mode.kind === 'version' ? t('rules.saveVersion') : t('rules.createSubmit')}
-        simulated={gate.current()}
-        hasResult={gate.result() !== undefined}
-        saving={saving()}
+        gate={gate}
+        saving={saver.saving()}
       />
     </form>
   );

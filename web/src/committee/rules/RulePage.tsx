@@ -2,7 +2,7 @@ import { A, createAsync, useParams, useSearchParams } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import { formatDateTime } from '../../i18n';
 import { usePageTitle } from '../../lib/page-title';
-import { Loaded } from '../Loaded';
+import { Loaded } from '../../components/Loaded';
 import { t } from '../messages';
 import { getRule, type RuleVersion } from './api';
 import { capsWords, multipliersWords, paysWords } from './TermsFacts';

@@ -11,6 +11,33 @@ export function signedPoints(difference: string): string {
   return positive ? `+${points(difference)}` : points(difference);
 }
 
+interface Comparison {
+  actualPoints: string;
+  simulatedPoints: string;
+  difference: string;
+}
+
+/** The columns every line of a simulation has: paid, would pay, and the difference. */
+function ComparisonHeads() {
+  return (
+    <>
+      <th scope="col" class="num">{t('editor.sim.paid')}</th>
+      <th scope="col" class="num">{t('editor.sim.wouldPay')}</th>
+      <th scope="col" class="num">{t('editor.sim.difference')}</th>
+    </>
+  );
+}
+
+function ComparisonCells(props: { line: Comparison }) {
+  return (
+    <>
+      <td class="num">{points(props.line.actualPoints)}</td>
+      <td class="num">{points(props.line.simulatedPoints)}</td>
+      <td class="num">{signedPoints(props.line.difference)}</td>
+    </>
+  );
+}
+
 /** What the draft would have paid over the period, next to what was paid. */
 export function RuleSimulationResult(props: { result: RuleSimulation }) {
   const totals = () => props.result.totals;
@@ -53,9 +80,7 @@ export function RuleSimulationResult(props: { result: RuleSimulation }) {
               <th scope="col">{t('editor.sim.activity')}</th>
               <th scope="col" class="num">{t('editor.sim.activities')}</th>
               <th scope="col" class="num">{t('editor.sim.driversShort')}</th>
-              <th scope="col" class="num">{t('editor.sim.paid')}</th>
-              <th scope="col" class="num">{t('editor.sim.wouldPay')}</th>
-              <th scope="col" class="num">{t('editor.sim.difference')}</th>
+              <ComparisonHeads />
             </tr>
           </thead>
           <tbody>
@@ -68,9 +93,7 @@ export function RuleSimulationResult(props: { result: RuleSimulation }) {
                   </th>
                   <td class="num">{formatNumber(line.activities)}</td>
                   <td class="num">{formatNumber(line.drivers)}</td>
-                  <td class="num">{points(line.actualPoints)}</td>
-                  <td class="num">{points(line.simulatedPoints)}</td>
-                  <td class="num">{signedPoints(line.difference)}</td>
+                  <ComparisonCells line={line} />
                 </tr>
               )}
             </For>
@@ -84,9 +107,7 @@ export function RuleSimulationResult(props: { result: RuleSimulation }) {
             <thead>
               <tr>
                 <th scope="col">{t('editor.sim.driver')}</th>
-                <th scope="col" class="num">{t('editor.sim.paid')}</th>
-                <th scope="col" class="num">{t('editor.sim.wouldPay')}</th>
-                <th scope="col" class="num">{t('editor.sim.difference')}</th>
+                <ComparisonHeads />
               </tr>
             </thead>
             <tbody>
@@ -97,9 +118,7 @@ export function RuleSimulationResult(props: { result: RuleSimulation }) {
                       {driver.name}
                       <Show when={driver.plateNumber}>{(plate) => <span class="quiet"> · {plate()}</span>}</Show>
                     </th>
-                    <td class="num">{points(driver.actualPoints)}</td>
-                    <td class="num">{points(driver.simulatedPoints)}</td>
-                    <td class="num">{signedPoints(driver.difference)}</td>
+                    <ComparisonCells line={driver} />
                   </tr>
                 )}
               </For>

@@ -4,9 +4,9 @@ import { formatDateTime } from '../../../i18n';
 import { usePageTitle } from '../../../lib/page-title';
 import { type AuditEntry, type AuditFilters, getAuditLog } from '../api';
 import { t } from '../messages';
-import { createPager } from '../pager';
-import { Part } from '../Part';
-import { ShowMore } from '../ShowMore';
+import { createPager } from '../../../lib/pager';
+import { Loaded } from '../../../components/Loaded';
+import { ShowMore } from '../../../components/ShowMore';
 import { AuditFilterForm } from './AuditFilterForm';
 import { filterNames, filtersOf } from './filters';
 import '../insight.css';
@@ -18,7 +18,7 @@ export default function AuditLog() {
   const filters = () => filtersOf(params);
   const filtered = () => Object.keys(filters()).length > 0;
   const first = createAsync(() => getAuditLog(filters()));
-  const { pager, items } = createPager(first, (page) => page.items, (cursor) => getAuditLog(filters(), cursor));
+  const pager = createPager(first, (page) => page.items, (cursor) => getAuditLog(filters(), cursor));
   const apply = (next: AuditFilters) => setParams(Object.fromEntries(filterNames.map((name) => [name, next[name]])));
 
   return (
@@ -26,9 +26,9 @@ export default function AuditLog() {
       <h1>{t('audit.title')}</h1>
       <p class="lede">{t('audit.intro')}</p>
       <AuditFilterForm filters={filters()} onApply={apply} />
-      <Part keys={getAuditLog.key}>
+      <Loaded keys={getAuditLog.key}>
         <Show when={first()}>
-          <Show when={items().length > 0} fallback={<p class="empty">{filtered() ? t('audit.none') : t('audit.empty')}</p>}>
+          <Show when={pager.items().length > 0} fallback={<p class="empty">{filtered() ? t('audit.none') : t('audit.empty')}</p>}>
             <div class="table-wrap">
               <table class="table insight-audit">
                 <caption class="visually-hidden">{t('audit.caption')}</caption>
@@ -42,14 +42,14 @@ export default function AuditLog() {
                   </tr>
                 </thead>
                 <tbody>
-                  <For each={items()}>{(entry) => <Row entry={entry} />}</For>
+                  <For each={pager.items()}>{(entry) => <Row entry={entry} />}</For>
                 </tbody>
               </table>
             </div>
             <ShowMore pager={pager} />
           </Show>
         </Show>
-      </Part>
+      </Loaded>
     </div>
   );
 }

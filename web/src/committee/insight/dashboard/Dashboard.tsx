@@ -3,7 +3,7 @@ import { Show } from 'solid-js';
 import { usePageTitle } from '../../../lib/page-title';
 import { getSummary } from '../api';
 import { t } from '../messages';
-import { Part } from '../Part';
+import { Loaded } from '../../../components/Loaded';
 import { BreakdownChart } from './BreakdownChart';
 import { GradesChart } from './GradesChart';
 import { Headline } from './Headline';
@@ -25,7 +25,7 @@ export default function Dashboard() {
       <h1>{t('dash.title')}</h1>
       <p class="lede">{t('dash.intro')}</p>
       <PeriodForm period={period()} onChoose={choose} />
-      <Part keys={getSummary.key}>
+      <Loaded keys={getSummary.key}>
         <Show when={summary()}>
           {(s) => (
             <>
@@ -48,7 +48,7 @@ export default function Dashboard() {
             </>
           )}
         </Show>
-      </Part>
+      </Loaded>
     </div>
   );
 }

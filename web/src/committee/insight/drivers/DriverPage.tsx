@@ -4,7 +4,7 @@ import { formatDateTime } from '../../../i18n';
 import { usePageTitle } from '../../../lib/page-title';
 import { getDriver, type DriverProfile } from '../api';
 import { t } from '../messages';
-import { Part } from '../Part';
+import { Loaded } from '../../../components/Loaded';
 import { ActivitiesSection } from './ActivitiesSection';
 import { RatingSection } from './RatingSection';
 import { StatementSection } from './StatementSection';
@@ -22,7 +22,7 @@ export default function DriverPage() {
       <p class="insight-back">
         <A href="/console/drivers">← {t('driver.back')}</A>
       </p>
-      <Part keys={getDriver.key} heading={t('driver.pageTitle')}>
+      <Loaded keys={getDriver.key} heading={t('driver.pageTitle')}>
         <Show when={driver()}>
           {(d) => (
             <>
@@ -34,7 +34,7 @@ export default function DriverPage() {
             </>
           )}
         </Show>
-      </Part>
+      </Loaded>
     </div>
   );
 }

@@ -4,9 +4,9 @@ import { formatPoints } from '../../../i18n';
 import { usePageTitle } from '../../../lib/page-title';
 import { getDrivers } from '../api';
 import { t } from '../messages';
-import { createPager } from '../pager';
-import { Part } from '../Part';
-import { ShowMore } from '../ShowMore';
+import { createPager } from '../../../lib/pager';
+import { Loaded } from '../../../components/Loaded';
+import { ShowMore } from '../../../components/ShowMore';
 import '../insight.css';
 
 const DEBOUNCE_MS = 300;
@@ -33,7 +33,7 @@ export default function DriverSearch() {
   };
 
   const first = createAsync(() => getDrivers(q()));
-  const { pager, items } = createPager(first, (page) => page.items, (cursor) => getDrivers(q(), cursor));
+  const pager = createPager(first, (page) => page.items, (cursor) => getDrivers(q(), cursor));
 
   return (
     <div class="insight">
@@ -65,13 +65,13 @@ export default function DriverSearch() {
           />
         </div>
       </form>
-      <Part keys={getDrivers.key}>
+      <Loaded keys={getDrivers.key}>
         <Show when={first()}>
           <p class="visually-hidden" role="status">
-            {items().length > 0 ? t('drivers.count', { count: items().length }) : q() ? t('drivers.none', { q: q() }) : t('drivers.noneAtAll')}
+            {pager.items().length > 0 ? t('drivers.count', { count: pager.items().length }) : q() ? t('drivers.none', { q: q() }) : t('drivers.noneAtAll')}
           </p>
           <Show
-            when={items().length > 0}
+            when={pager.items().length > 0}
             fallback={<p class="empty">{q() ? t('drivers.none', { q: q() }) : t('drivers.noneAtAll')}</p>}
           >
             <div class="table-wrap">
@@ -87,7 +87,7 @@ export default function DriverSearch() {
                   </tr>
                 </thead>
                 <tbody>
-                  <For each={items()}>
+                  <For each={pager.items()}>
                     {(driver) => (
                       <tr>
                         <th scope="row">
@@ -108,7 +108,7 @@ export default function DriverSearch() {
             <ShowMore pager={pager} />
           </Show>
         </Show>
-      </Part>
+      </Loaded>
     </div>
   );
 }

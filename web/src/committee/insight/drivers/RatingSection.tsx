@@ -3,7 +3,7 @@ import { For, Show } from 'solid-js';
 import { formatDate, formatDateTime, formatNumber } from '../../../i18n';
 import { getDriverRating, type Rating } from '../api';
 import { t } from '../messages';
-import { Part } from '../Part';
+import { Loaded } from '../../../components/Loaded';
 import { stepWords } from './words';
 
 type Breakdown = Rating['breakdown'];
@@ -14,7 +14,7 @@ export function RatingSection(props: { driverId: string }) {
   return (
     <section class="panel insight-section" aria-labelledby="driver-rating-title">
       <h2 id="driver-rating-title">{t('driver.rating.title')}</h2>
-      <Part keys={getDriverRating.key}>
+      <Loaded keys={getDriverRating.key}>
         <Show when={rating()}>
           {(r) => (
             <>
@@ -30,7 +30,7 @@ export function RatingSection(props: { driverId: string }) {
             </>
           )}
         </Show>
-      </Part>
+      </Loaded>
     </section>
   );
 }

@@ -3,9 +3,9 @@ import { For, Show } from 'solid-js';
 import { formatDateTime, formatPoints } from '../../../i18n';
 import { getDriverStatement } from '../api';
 import { t } from '../messages';
-import { createPager } from '../pager';
-import { Part } from '../Part';
-import { ShowMore } from '../ShowMore';
+import { createPager } from '../../../lib/pager';
+import { Loaded } from '../../../components/Loaded';
+import { ShowMore } from '../../../components/ShowMore';
 import { entryWords } from './words';
 
 const signed = (amount: string) => (amount.startsWith('-') ? formatPoints(amount) : `+${formatPoints(amount)}`);
@@ -13,13 +13,13 @@ const signed = (amount: string) => (amount.startsWith('-') ? formatPoints(amount
 /** The driver's statement as they see it: newest first, the balance after each line. */
 export function StatementSection(props: { driverId: string }) {
   const first = createAsync(() => getDriverStatement(props.driverId));
-  const { pager, items } = createPager(first, (page) => page.lines, (cursor) => getDriverStatement(props.driverId, cursor));
+  const pager = createPager(first, (page) => page.lines, (cursor) => getDriverStatement(props.driverId, cursor));
   return (
     <section class="panel insight-section" aria-labelledby="driver-statement-title">
       <h2 id="driver-statement-title">{t('driver.statement.title')}</h2>
-      <Part keys={getDriverStatement.key}>
+      <Loaded keys={getDriverStatement.key}>
         <Show when={first()}>
-          <Show when={items().length > 0} fallback={<p class="empty">{t('driver.statement.empty')}</p>}>
+          <Show when={pager.items().length > 0} fallback={<p class="empty">{t('driver.statement.empty')}</p>}>
             <div class="table-wrap">
               <table class="table">
                 <caption class="visually-hidden">{t('driver.statement.caption')}</caption>
@@ -32,7 +32,7 @@ export function StatementSection(props: { driverId: string }) {
                   </tr>
                 </thead>
                 <tbody>
-                  <For each={items()}>
+                  <For each={pager.items()}>
                     {(line) => (
                       <tr classList={{ 'insight-row--held': line.pending }}>
                         <td>{formatDateTime(line.createdAt)}</td>
@@ -53,7 +53,7 @@ export function StatementSection(props: { driverId: string }) {
             <ShowMore pager={pager} />
           </Show>
         </Show>
-      </Part>
+      </Loaded>
     </section>
   );
 }

@@ -1,39 +1,29 @@
-import type { Activities, Rating, StatementLine } from '../api';
+import { type EntryKind, entryWordsWith } from '../../../lib/statement-entry';
+import type { Activities, Rating } from '../api';
 import { t } from '../messages';
 
 type Step = NonNullable<Rating['next']>['steps'][number];
 type SafetyEvent = Activities['safetyEvents'][number];
 
-const earnSources = ['volunteering', 'grid_report', 'safety_streak', 'safety_challenge', 'award'] as const;
-type EarnSource = (typeof earnSources)[number];
-const isEarnSource = (value: string): value is EarnSource => (earnSources as readonly string[]).includes(value);
-
 /** What a statement line is, in words, from its ledger code (the reason says the particulars). */
-export function entryWords(line: StatementLine): string {
-  if (line.code.startsWith('earn.')) {
-    const source = line.code.slice('earn.'.length);
-    return isEarnSource(source) ? t(`insight.source.${source}`) : t('insight.entry.earn');
-  }
-  switch (line.code) {
-    case 'award':
-      return t('insight.source.award');
-    case 'adjust':
-      return t('insight.entry.adjust');
-    case 'reversal':
-      return t('insight.entry.reversal');
-    case 'expire':
-      return t('insight.entry.expire');
-    case 'redeem':
-      if (line.type === 'pending') return t('insight.entry.hold');
-      return line.pending ? t('insight.entry.holdUsed') : t('insight.entry.spent');
-    case 'void':
-      return t('insight.entry.released');
-    case 'hold_expired':
-      return t('insight.entry.holdExpired');
-    default:
-      return line.code;
-  }
-}
+export const entryWords = entryWordsWith((kind) => t(entryKeys[kind]));
+
+const entryKeys = {
+  'earn.volunteering': 'insight.source.volunteering',
+  'earn.grid_report': 'insight.source.grid_report',
+  'earn.safety_streak': 'insight.source.safety_streak',
+  'earn.safety_challenge': 'insight.source.safety_challenge',
+  'earn.award': 'insight.source.award',
+  earn: 'insight.entry.earn',
+  adjust: 'insight.entry.adjust',
+  reversal: 'insight.entry.reversal',
+  expire: 'insight.entry.expire',
+  hold: 'insight.entry.hold',
+  holdUsed: 'insight.entry.holdUsed',
+  spent: 'insight.entry.spent',
+  released: 'insight.entry.released',
+  holdExpired: 'insight.entry.holdExpired',
+} as const satisfies Record<EntryKind, string>;
 
 export function safetyWords(event: SafetyEvent): string {
   if (event.kind === 'inspection_passed') return t('insight.safety.inspection_passed');

@@ -5,15 +5,23 @@ interface Paged {
   nextCursor: string | null;
 }
 
+/** What the "Show more" button needs of a pager. */
+export interface Pager {
+  hasMore: Accessor<boolean>;
+  loadMore: () => Promise<void>;
+  loading: Accessor<boolean>;
+  failure: Accessor<ErrorWords | undefined>;
+}
+
 /**
- * "Show more" over a cursor-paged list whose first page comes from a query. When the first page
- * changes (other filters, a revalidation), the pages loaded after it go with it.
+ * "Show more" over a cursor-paged list whose first page comes from a query. The pages loaded
+ * after the first belong to it: when it changes (other filters, a revalidation) they go with it.
  */
 export function createPager<P extends Paged, T>(
   first: Accessor<P | undefined>,
   itemsOf: (page: P) => T[],
   load: (cursor: string) => Promise<P>,
-) {
+): Pager & { items: Accessor<T[]> } {
   const [more, setMore] = createSignal<{ base: P; items: T[]; next: string | null }>();
   const [loading, setLoading] = createSignal(false);
   const [failure, setFailure] = createSignal<ErrorWords>();
@@ -35,8 +43,7 @@ export function createPager<P extends Paged, T>(
     try {
       const page = await load(cursor);
       if (base !== first()) return;
-      const before = extra()?.items ?? [];
-      setMore({ base, items: [...before, ...itemsOf(page)], next: page.nextCursor });
+      setMore({ base, items: [...(extra()?.items ?? []), ...itemsOf(page)], next: page.nextCursor });
     } catch (error) {
       setFailure(errorWords(error));
     } finally {
@@ -44,20 +51,14 @@ export function createPager<P extends Paged, T>(
     }
   }
 
-  const pager: Pager = { hasMore: () => next() !== null, loadMore, loading, failure };
   return {
-    ...pager,
-    items: (): T[] => {
+    hasMore: () => next() !== null,
+    loadMore,
+    loading,
+    failure,
+    items: () => {
       const page = first();
       return page ? [...itemsOf(page), ...(extra()?.items ?? [])] : [];
     },
   };
-}
-
-/** What the "Show more" button needs of a pager. */
-export interface Pager {
-  hasMore: () => boolean;
-  loadMore: () => Promise<void>;
-  loading: Accessor<boolean>;
-  failure: Accessor<ErrorWords | undefined>;
 }
