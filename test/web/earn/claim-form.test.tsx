@@ -38,6 +38,37 @@ describe('claim volunteering hours', () => {
     });
   });
 
+  it('retries a dropped connection with the same Idempotency-Key, and a new send after a refusal gets a new one', async () => {
+    let answer: 'drop' | 'refuse' | 'file' = 'drop';
+    const api = fakeApi({
+      'GET /api/me': () => driver,
+      'POST /api/volunteering': () => {
+        if (answer === 'drop') {
+          answer = 'refuse';
+          throw new TypeError('Failed to fetch');
+        }
+        if (answer === 'refuse') {
+          answer = 'file';
+          return reply(422, { type: 'https://milepost.dev/problems/validation-failed', title: 'Not valid', status: 422, detail: 'try later' });
+        }
+        return reply(201, claim());
+      },
+    });
+    const user = userEvent.setup();
+    renderPage(ClaimNew, { url: '/earn/volunteering/new' });
+    await fillClaim(user);
+    await user.click(screen.getByRole('button', { name: 'Send claim' }));
+    expect(await screen.findByText('try later')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Send claim' }));
+    expect(await screen.findByText(`elsewhere: /earn/volunteering?sent=${claim().id}`)).toBeTruthy();
+
+    const keys = api.calls.filter((c) => c.method === 'POST').map((c) => c.headers.get('idempotency-key'));
+    expect(keys).toHaveLength(3);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{32,36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).not.toBe(keys[0]);
+  });
+
   it('shows the API’s field errors next to their fields, keeping what was typed', async () => {
     fakeApi({
       'GET /api/me': () => driver,

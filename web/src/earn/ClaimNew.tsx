@@ -1,6 +1,6 @@
 import { A, action, redirect, useAction } from '@solidjs/router';
 import { Show, createSignal, type JSX } from 'solid-js';
-import type { ProblemFieldError } from '../api/client';
+import { ApiUnreachable, newIdempotencyKey, type ProblemFieldError } from '../api/client';
 import { fieldError } from '../api/error-words';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { usePageTitle } from '../lib/page-title';
@@ -35,8 +35,12 @@ function asMultipart(body: ClaimBody, photo: File): FormData {
   return data;
 }
 
-/** JSON when there is no photo, multipart with one. Sent once: the form waits meanwhile. */
-export const sendClaim = action(async (data: FormData) => {
+/**
+ * JSON when there is no photo, multipart with one. Sent once: the form waits meanwhile. The
+ * Idempotency-Key stays the same while the outcome is unknown (the connection dropped), so
+ * sending again then cannot file the hours twice; after a definite answer the next send is new.
+ */
+export const sendClaim = action(async (data: FormData, idempotencyKey: string) => {
   const body = claimBody(data);
   const photo = chosenFile(data.get('photo'));
   const problems: ProblemFieldError[] = [];
@@ -46,7 +50,7 @@ export const sendClaim = action(async (data: FormData) => {
   if (problems.length > 0) throw formProblem(problems);
   let claimId: string;
   try {
-    claimId = (await submitClaim(photo ? asMultipart(body, photo) : body)).id;
+    claimId = (await submitClaim(photo ? asMultipart(body, photo) : body, idempotencyKey)).id;
   } catch (error) {
     throw onPhotoField(error);
   }
@@ -59,11 +63,16 @@ export default function ClaimNew() {
   const submission = useFormSubmission(sendClaim);
   const send = useAction(sendClaim);
   const [photo, setPhoto] = createSignal<File | null>(null);
+  let unanswered: string | undefined;
   const onSubmit: JSX.EventHandler<HTMLFormElement, SubmitEvent> = (event) => {
     event.preventDefault();
     if (submission.pending()) return;
-    // A failure stays on the submission, where the form reads it; nothing else to do with it here.
-    send(formWithPhoto(event.currentTarget, photo())).catch(() => undefined);
+    const key = unanswered ?? newIdempotencyKey();
+    unanswered = key;
+    // A failure stays on the submission, where the form reads it; here only whether it was answered.
+    send(formWithPhoto(event.currentTarget, photo()), key).catch((error: unknown) => {
+      if (!(error instanceof ApiUnreachable)) unanswered = undefined;
+    });
   };
   const failure = () => submission.failure();
   const error = (name: string) => fieldError(failure(), name);

@@ -63,7 +63,9 @@ export const getMyAppeals = query(
 // automatically: a second POST would file a second claim, report or appeal.
 
 /** JSON without a photo; multipart (the same fields and `photo`) with one. */
-export const submitClaim = (body: ClaimBody | FormData) => http.post<Claim>('/api/volunteering', body);
+/** Retried with the same key when the connection drops: the server files the claim once. */
+export const submitClaim = (body: ClaimBody | FormData, idempotencyKey: string) =>
+  withRetries(() => http.post<Claim>('/api/volunteering', body, { idempotencyKey }));
 
 /** multipart: photo, lat, lng, category, note. */
 export const fileReport = (form: FormData) => http.post<GridReport>('/api/grid-reports', form);
