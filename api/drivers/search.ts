@@ -2,7 +2,8 @@ import Decimal from 'decimal.js';
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
 import type { Grade } from '../../db/schema/index';
-import { AppError } from '../errors';
+import { likeEscaped } from '../../db/like';
+import { cursorCodec } from '../http/cursor';
 
 /** Position after the last driver served, in (name, id) order. */
 interface Cursor {
@@ -10,20 +11,10 @@ interface Cursor {
   id: string;
 }
 
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+const cursors = cursorCodec<Cursor>(
+  (c) => typeof c.name === 'string' && typeof c.id === 'string' && /^[0-9a-f-]{36}$/i.test(c.id),
+);
 
-function decodeCursor(raw: string | undefined): Cursor | null {
-  if (!raw) return null;
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.name === 'string' && typeof c.id === 'string' && /^[0-9a-f-]{36}$/i.test(c.id)) return c;
-  } catch {
-    // not ours
-  }
-  throw new AppError('validation_failed', 'cursor is not one this API returned', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
-}
-
-const likeEscaped = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** Plates are written 粤B·12345, 粤B 12345 or 粤B12345: separators do not count. */
 const PLATE_SEPARATORS = '[[:space:]·•.-]';
 const plateKey = (s: string) => s.replace(/[\s·•.-]/g, '');
@@ -43,7 +34,7 @@ export interface DriverHit {
  */
 export async function searchDrivers(db: Db, options: { q?: string; cursor?: string; limit?: number }) {
   const limit = Math.min(Math.max(options.limit ?? 20, 1), 100);
-  const cursor = decodeCursor(options.cursor);
+  const cursor = cursors.decode(options.cursor);
   const where = [sql`u.role = 'driver'`];
   const q = options.q?.trim();
   if (q) {
@@ -75,5 +66,5 @@ export async function searchDrivers(db: Db, options: { q?: string; cursor?: stri
     available: r.available === null || r.available === undefined ? null : new Decimal(String(r.available)).toFixed(2),
   }));
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor({ name: last.name, id: last.id }) : null };
+  return { items, nextCursor: rows.length > limit && last ? cursors.encode({ name: last.name, id: last.id }) : null };
 }

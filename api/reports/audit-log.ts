@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
-import { AppError } from '../errors';
+import { likeEscaped } from '../../db/like';
+import { cursorCodec } from '../http/cursor';
 
 export interface AuditFilter {
   cursor?: string;
@@ -18,25 +19,14 @@ interface Cursor {
   id: string;
 }
 
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-
-function decodeCursor(raw: string | undefined): Cursor | null {
-  if (!raw) return null;
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.at === 'string' && !Number.isNaN(Date.parse(c.at)) && typeof c.id === 'string' && /^\d{1,19}$/.test(c.id)) return c;
-  } catch {
-    // not ours
-  }
-  throw new AppError('validation_failed', 'cursor is not one this API returned', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
-}
-
-const likeEscaped = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const cursors = cursorCodec<Cursor>(
+  (c) => typeof c.at === 'string' && !Number.isNaN(Date.parse(c.at)) && typeof c.id === 'string' && /^\d{1,19}$/.test(c.id),
+);
 
 /** Committee actions, newest first, with the actor's name; filtered and paged by a cursor. */
 export async function auditLogPage(db: Db, filter: AuditFilter) {
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
-  const cursor = decodeCursor(filter.cursor);
+  const cursor = cursors.decode(filter.cursor);
   const where = [sql`true`];
   if (filter.action) {
     const action = filter.action.replace(/\.+$/, '');
@@ -71,6 +61,6 @@ export async function auditLogPage(db: Db, filter: AuditFilter) {
       before: r.before ?? null,
       after: r.after ?? null,
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: String(last.at_key), id: String(last.id) }) : null,
+    nextCursor: rows.length > limit && last ? cursors.encode({ at: String(last.at_key), id: String(last.id) }) : null,
   };
 }
