@@ -6,6 +6,7 @@ import { appeals, earnings, gridReports, safetyEvents, users, volunteerClaims, t
 import { audit } from '../audit/audit';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
+import { nextTimeIdCursor, timeIdCursors } from '../http/cursor';
 import type { SessionUser } from '../http/env';
 import { onDriverActivity } from '../rating/engine';
 import { PROGRAMME_TIME_ZONE, type EarnResult } from './earn';
@@ -256,21 +257,6 @@ export async function findAppeal(db: Db, id: string): Promise<AppealView | undef
   return row ? toView(row) : undefined;
 }
 
-interface AppealCursor {
-  at: string;
-  id: string;
-}
-
-function decodeCursor(raw: string): AppealCursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as AppealCursor;
-    if (typeof c.at === 'string' && !Number.isNaN(Date.parse(c.at)) && typeof c.id === 'string' && /^[0-9a-f-]{36}$/i.test(c.id)) return c;
-  } catch {
-    // fall through
-  }
-  throw new AppError('validation_failed', 'cursor is not one this API returned', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
-}
-
 /**
  * Appeals, one page at a time. The committee's default is the queue: open appeals, oldest first.
  * A driver sees only their own, newest first.
@@ -288,7 +274,7 @@ export async function listAppeals(
   if (!isCommittee) conditions.push(eq(appeals.driverId, viewer.id));
   if (status !== 'all') conditions.push(eq(appeals.status, status));
   if (query.cursor) {
-    const c = decodeCursor(query.cursor);
+    const c = timeIdCursors.decode(query.cursor)!;
     const at = new Date(c.at);
     const beyond = oldestFirst ? gt : lt;
     conditions.push(or(beyond(appeals.createdAt, at), and(eq(appeals.createdAt, at), beyond(appeals.id, c.id)))!);
@@ -300,6 +286,6 @@ export async function listAppeals(
     .limit(limit + 1);
   const items = rows.slice(0, limit).map(toView);
   const last = items[items.length - 1];
-  const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify({ at: last.createdAt.toISOString(), id: last.id })).toString('base64url') : null;
+  const nextCursor = nextTimeIdCursor(rows.length > limit, last);
   return { items, nextCursor };
 }

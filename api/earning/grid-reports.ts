@@ -5,6 +5,7 @@ import { earnings, gridReportEvents, gridReports, users, type GridCategory, type
 import { audit } from '../audit/audit';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
+import { nextTimeIdCursor, timeIdCursors } from '../http/cursor';
 import { earn, type EarnResult } from './earn';
 import { storePhoto } from './photos';
 import { onDriverActivity } from '../rating/engine';
@@ -328,23 +329,6 @@ export interface ReportQuery {
   limit?: number;
 }
 
-interface Cursor {
-  at: string;
-  id: string;
-}
-
-const encodeCursor = (r: GridReportRow) => Buffer.from(JSON.stringify({ at: r.createdAt.toISOString(), id: r.id } satisfies Cursor)).toString('base64url');
-
-function decodeCursor(cursor: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.at === 'string' && !Number.isNaN(Date.parse(c.at)) && /^[0-9a-f-]{36}$/i.test(c.id)) return c;
-  } catch {
-    // fall through
-  }
-  throw new AppError('validation_failed', 'cursor is not one this API returned', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
-}
-
 /**
  * One page of reports. Drivers see their own, newest first. The committee sees everyone's,
  * oldest first (a work queue), by default only those awaiting verification.
@@ -360,7 +344,7 @@ export async function listReports(db: Db, viewer: Viewer, query: ReportQuery): P
   if (status !== 'all') conditions.push(eq(gridReports.status, status));
   if (query.category) conditions.push(eq(gridReports.category, query.category));
   if (query.cursor) {
-    const c = decodeCursor(query.cursor);
+    const c = timeIdCursors.decode(query.cursor)!;
     const at = new Date(c.at);
     const after = oldestFirst ? gt : lt;
     conditions.push(or(after(gridReports.createdAt, at), and(eq(gridReports.createdAt, at), after(gridReports.id, c.id)))!);
@@ -375,7 +359,7 @@ export async function listReports(db: Db, viewer: Viewer, query: ReportQuery): P
     .limit(limit + 1);
   const page = rows.slice(0, limit).map((r) => ({ ...r.report, driverName: r.driverName }));
   const last = page[page.length - 1];
-  return { items: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  return { items: page, nextCursor: nextTimeIdCursor(rows.length > limit, last) };
 }
 
 export interface ReportHistoryEntry extends GridReportEventRow {

@@ -2,6 +2,7 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { notifications } from '../../db/schema/index';
 import { AppError } from '../errors';
+import { nextTimeIdCursor, timeIdCursors } from '../http/cursor';
 
 export type NotificationRow = typeof notifications.$inferSelect;
 
@@ -41,30 +42,10 @@ export async function notify(db: Db, input: NotifyInput): Promise<NotificationRo
   return row ?? null;
 }
 
-interface InboxCursor {
-  at: string;
-  id: string;
-}
-
-function encodeCursor(c: InboxCursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): InboxCursor | null {
-  if (!cursor) return null;
-  try {
-    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as InboxCursor;
-    if (typeof c.at === 'string' && !Number.isNaN(Date.parse(c.at)) && typeof c.id === 'string' && /^[0-9a-f-]{36}$/i.test(c.id)) return c;
-  } catch {
-    // fall through
-  }
-  throw new AppError('validation_failed', 'cursor is not one this API returned', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
-}
-
 /** A page of the user's inbox, newest first, with how many are unread in all. */
 export async function inbox(db: Db, userId: string, options: { cursor?: string; limit?: number; unreadOnly?: boolean } = {}) {
   const limit = Math.min(Math.max(options.limit ?? 20, 1), 100);
-  const cursor = decodeCursor(options.cursor);
+  const cursor = timeIdCursors.decode(options.cursor);
   const conditions = [eq(notifications.userId, userId)];
   if (options.unreadOnly) conditions.push(isNull(notifications.readAt));
   if (cursor) conditions.push(sql`(${notifications.createdAt}, ${notifications.id}) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`);
@@ -85,7 +66,7 @@ export async function inbox(db: Db, userId: string, options: { cursor?: string; 
   return {
     items,
     unread: Number(unread?.n ?? 0),
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt.toISOString(), id: last.id }) : null,
+    nextCursor: nextTimeIdCursor(rows.length > limit, last),
   };
 }
 

@@ -5,6 +5,7 @@ import { safetyEvents, safetyKinds, type SafetyKind, type SafetySeverity } from 
 import { audit } from '../audit/audit';
 import type { Clock } from '../clock';
 import { AppError, type FieldError } from '../errors';
+import { timeIdCursors } from '../http/cursor';
 import type { SessionUser } from '../http/env';
 import { isStorableText } from '../http/text';
 import { evaluateMilestones, type MilestonePass } from './milestones';
@@ -293,33 +294,13 @@ function hasConnectionPool(db: Db): boolean {
   return typeof client?.reserve === 'function';
 }
 
-interface ListCursor {
-  at: string;
-  id: string;
-}
-
-function encodeCursor(c: ListCursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-function decodeCursor(raw: string | undefined): ListCursor | null {
-  if (!raw) return null;
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as ListCursor;
-    if (typeof c.at !== 'string' || Number.isNaN(Date.parse(c.at)) || typeof c.id !== 'string' || !UUID.test(c.id)) throw new Error('shape');
-    return c;
-  } catch {
-    throw new AppError('validation_failed', 'cursor is not one this API returned', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
-  }
-}
-
 /** Safety events, newest first (by when they happened), one page at a time. */
 export async function listSafetyEvents(
   db: Db,
   filter: { driverId?: string; kind?: SafetyKind; cursor?: string; limit?: number },
 ): Promise<{ items: SafetyEventRow[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
-  const cursor = decodeCursor(filter.cursor);
+  const cursor = timeIdCursors.decode(filter.cursor);
   const where: SQL[] = [];
   if (filter.driverId) where.push(eq(safetyEvents.driverId, filter.driverId));
   if (filter.kind) where.push(eq(safetyEvents.kind, filter.kind));
@@ -335,5 +316,5 @@ export async function listSafetyEvents(
     .limit(limit + 1);
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor({ at: last.occurredAt.toISOString(), id: last.id }) : null };
+  return { items, nextCursor: rows.length > limit && last ? timeIdCursors.encode({ at: last.occurredAt.toISOString(), id: last.id }) : null };
 }

@@ -7,6 +7,7 @@ import { volunteerImports } from '../../db/schema/index';
 import { audit } from '../audit/audit';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
+import { nextTimeIdCursor, timeIdCursors } from '../http/cursor';
 import { isStorableText } from '../http/text';
 import { earnMany, localDate, localMidnight, type EarnResult } from './earn';
 import { hoursProblem, isCalendarDate } from './volunteering.schemas';
@@ -516,13 +517,7 @@ export async function listImports(db: Db, query: { cursor?: string; limit?: numb
   const limit = query.limit ?? 20;
   let after;
   if (query.cursor) {
-    let c: { at: string; id: string };
-    try {
-      c = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
-      if (typeof c.at !== 'string' || Number.isNaN(Date.parse(c.at)) || typeof c.id !== 'string' || !UUID.test(c.id)) throw new Error('shape');
-    } catch {
-      throw new AppError('validation_failed', 'cursor is not one this API returned', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
-    }
+    const c = timeIdCursors.decode(query.cursor)!;
     const at = new Date(c.at);
     after = or(lt(volunteerImports.createdAt, at), and(eq(volunteerImports.createdAt, at), lt(volunteerImports.id, c.id)));
   }
@@ -534,5 +529,5 @@ export async function listImports(db: Db, query: { cursor?: string; limit?: numb
     .limit(limit + 1);
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify({ at: last.createdAt.toISOString(), id: last.id })).toString('base64url') : null };
+  return { items, nextCursor: nextTimeIdCursor(rows.length > limit, last) };
 }

@@ -6,6 +6,7 @@ import { earnings, users, volunteerClaims, type ClaimStatus } from '../../db/sch
 import { audit } from '../audit/audit';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
+import { nextTimeIdCursor, timeIdCursors } from '../http/cursor';
 import type { SessionUser } from '../http/env';
 import { earn, localDate, localMidnight, type EarnResult } from './earn';
 import { storePhoto } from './photos';
@@ -185,21 +186,6 @@ export interface ClaimQuery {
   limit?: number;
 }
 
-interface ClaimCursor {
-  at: string;
-  id: string;
-}
-
-function decodeCursor(raw: string): ClaimCursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as ClaimCursor;
-    if (typeof c.at !== 'string' || Number.isNaN(Date.parse(c.at)) || typeof c.id !== 'string' || !/^[0-9a-f-]{36}$/i.test(c.id)) throw new Error('shape');
-    return c;
-  } catch {
-    throw new AppError('validation_failed', 'cursor is not one this API returned', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
-  }
-}
-
 /**
  * Claims, one page at a time. The committee's default is the approval queue: submitted claims,
  * oldest first. A driver sees only their own claims, newest first by default. Pages are keyed on
@@ -216,7 +202,7 @@ export async function listClaims(db: Db, viewer: SessionUser, query: ClaimQuery)
   if (driverId) conditions.push(eq(volunteerClaims.driverId, driverId));
   if (status !== 'all') conditions.push(eq(volunteerClaims.status, status));
   if (query.cursor) {
-    const c = decodeCursor(query.cursor);
+    const c = timeIdCursors.decode(query.cursor)!;
     const at = new Date(c.at);
     const beyond = order === 'oldest' ? gt : lt;
     conditions.push(or(beyond(volunteerClaims.createdAt, at), and(eq(volunteerClaims.createdAt, at), beyond(volunteerClaims.id, c.id)))!);
@@ -228,7 +214,7 @@ export async function listClaims(db: Db, viewer: SessionUser, query: ClaimQuery)
     .limit(limit + 1);
   const items = rows.slice(0, limit).map(toView);
   const last = items[items.length - 1];
-  const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify({ at: last.createdAt.toISOString(), id: last.id })).toString('base64url') : null;
+  const nextCursor = nextTimeIdCursor(rows.length > limit, last);
   return { items, nextCursor };
 }
 

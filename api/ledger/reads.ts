@@ -2,6 +2,7 @@ import Decimal from 'decimal.js';
 import { sql } from 'drizzle-orm';
 import { queryOne, queryRows, type Db } from '../../db/client';
 import { AppError } from '../errors';
+import { cursorCodec } from '../http/cursor';
 import type { TransferType } from '../../db/schema/index';
 import { PROGRAMME_ACCOUNTS } from './accounts';
 
@@ -121,22 +122,15 @@ interface Cursor {
   seq?: number;
 }
 
-export function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-export function decodeCursor(raw: string | undefined): Cursor | null {
-  if (!raw) return null;
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.at !== 'string' || Number.isNaN(Date.parse(c.at)) || typeof c.transferId !== 'string' || !/^[0-9a-f-]{36}$/i.test(c.transferId) || !Number.isInteger(c.leg) || (c.seq !== undefined && !Number.isSafeInteger(c.seq))) {
-      throw new Error('shape');
-    }
-    return c;
-  } catch {
-    throw new AppError('validation_failed', 'cursor is not one this API returned', { fields: [{ path: 'cursor', message: 'invalid cursor' }] });
-  }
-}
+const cursors = cursorCodec<Cursor>(
+  (c) =>
+    typeof c.at === 'string' &&
+    !Number.isNaN(Date.parse(c.at)) &&
+    typeof c.transferId === 'string' &&
+    /^[0-9a-f-]{36}$/i.test(c.transferId) &&
+    Number.isInteger(c.leg) &&
+    (c.seq === undefined || Number.isSafeInteger(c.seq)),
+);
 
 /**
  * An account's lines, newest first, with the running posted balance. Bounded accounts store it
@@ -144,7 +138,7 @@ export function decodeCursor(raw: string | undefined): Cursor | null {
  */
 export async function statement(db: Db, accountId: string, options: { cursor?: string; limit?: number } = {}) {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
-  const cursor = decodeCursor(options.cursor);
+  const cursor = cursors.decode(options.cursor);
   const account = await queryOne<{ bounded: boolean }>(db, sql`select bounded from ledger_accounts where id = ${accountId}`);
   if (!account) throw new AppError('account_not_found', `no ledger account ${accountId}`);
   // Wallet lines carry their position (assigned under the wallet's lock) and balance; a
@@ -191,7 +185,7 @@ export async function statement(db: Db, accountId: string, options: { cursor?: s
   const last = lines[lines.length - 1];
   const nextCursor =
     rows.length > limit && last && lastRow
-      ? encodeCursor({ at: last.createdAt, transferId: last.transferId, leg: last.leg, ...(account.bounded ? { seq: Number(lastRow.seq) } : {}) })
+      ? cursors.encode({ at: last.createdAt, transferId: last.transferId, leg: last.leg, ...(account.bounded ? { seq: Number(lastRow.seq) } : {}) })
       : null;
   return { lines, nextCursor };
 }
@@ -202,7 +196,7 @@ export async function listTransfers(
   options: { cursor?: string; limit?: number; accountId?: string; code?: string } = {},
 ) {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
-  const cursor = decodeCursor(options.cursor);
+  const cursor = cursors.decode(options.cursor);
   const conditions = [sql`true`];
   if (cursor) conditions.push(sql`(t.created_at, t.id) < (${cursor.at}::timestamptz, ${cursor.transferId}::uuid)`);
   if (options.code) conditions.push(sql`t.code = ${options.code}`);
@@ -238,7 +232,7 @@ export async function listTransfers(
   const last = items[items.length - 1];
   return {
     items,
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, transferId: last.id, leg: 0 }) : null,
+    nextCursor: rows.length > limit && last ? cursors.encode({ at: last.createdAt, transferId: last.id, leg: 0 }) : null,
   };
 }
 
