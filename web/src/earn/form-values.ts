@@ -1,14 +1,9 @@
-import { programmeTimeZone } from '../i18n/format';
+export { programmeToday } from '../lib/programme-day';
 
 /** A text field of a submitted form, trimmed; '' when absent. */
 export function textField(data: FormData | URLSearchParams, name: string): string {
   const value = data.get(name);
   return typeof value === 'string' ? value.trim() : '';
-}
-
-/** Today as YYYY-MM-DD in the programme's time zone, where the server counts its days. */
-export function programmeToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: programmeTimeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 /**

@@ -9,8 +9,8 @@ export function programmeToday(now: Date = new Date()): string {
   return new Date(now.getTime() + offsetMs).toISOString().slice(0, 10);
 }
 
-export function isDay(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+export function isDay(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
 }
 
 export function addDays(day: string, days: number): string {

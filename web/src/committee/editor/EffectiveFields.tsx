@@ -1,6 +1,6 @@
 import { Show } from 'solid-js';
 import { t } from '../messages';
-import { programmeToday, isDay, startOfDay } from '../programme-time';
+import { programmeToday, isDay, dayStart } from '../../lib/programme-day';
 import { DraftInput, type DraftForm } from './draft-form';
 import type { ProblemFieldError } from '../../api/client';
 
@@ -61,5 +61,5 @@ export function effectiveFromOf(form: DraftForm, problems: ProblemFieldError[]):
     problems.push({ path: 'effectiveFrom', message: t('editor.effectiveDateMissing') });
     return undefined;
   }
-  return startOfDay(day);
+  return dayStart(day);
 }

@@ -1,6 +1,6 @@
 import type { ProblemFieldError } from '../../api/client';
 import { t } from '../messages';
-import { addDays, isDay, programmeToday, startOfDay } from '../programme-time';
+import { addDays, isDay, programmeToday, dayStart } from '../../lib/programme-day';
 import { DraftInput, type DraftForm } from '../editor/draft-form';
 
 /** The last 30 full days: a sensible past period to price a draft over. */
@@ -25,5 +25,5 @@ export function periodOf(form: DraftForm, problems: ProblemFieldError[]): { from
   if (!isDay(from)) problems.push({ path: 'from', message: t('editor.dayMissing') });
   if (!isDay(to)) problems.push({ path: 'to', message: t('editor.dayMissing') });
   if (!isDay(from) || !isDay(to)) return undefined;
-  return { from: startOfDay(from), to: startOfDay(addDays(to, 1)) };
+  return { from: dayStart(from), to: dayStart(addDays(to, 1)) };
 }

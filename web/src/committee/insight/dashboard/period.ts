@@ -1,8 +1,11 @@
+import { addDays, isDay, programmeToday } from '../../../lib/programme-day';
+
+export { addDays, isDay, programmeToday };
+
 /**
  * Report periods in programme days (China Standard Time, UTC+8 all year), `YYYY-MM-DD`. The API
  * takes `[from, to)`; people pick the first and the last day, both included.
  */
-const offsetMs = 8 * 60 * 60 * 1000;
 export const MAX_DAYS = 366;
 export const PRESETS = [7, 30, 90, 365] as const;
 export type Preset = (typeof PRESETS)[number];
@@ -12,18 +15,9 @@ export interface Period {
   to: string;
 }
 
-export function programmeToday(now: Date = new Date()): string {
-  return new Date(now.getTime() + offsetMs).toISOString().slice(0, 10);
-}
-
-export function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 const daysBetween = (from: string, to: string) => (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
 
-export const isDay = (value: unknown): value is string =>
-  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
 
 /** The last `days` days up to and including today. */
 export function lastDays(days: number, now: Date = new Date()): Period {
