@@ -64,8 +64,22 @@ export async function earn(tx: Db, clock: Clock, input: EarnInput): Promise<Earn
 
 const offsetFormat = new Intl.DateTimeFormat('en-US', { timeZone: PROGRAMME_TIME_ZONE, timeZoneName: 'longOffset' });
 
+const QUARTER_HOUR_MS = 15 * 60_000;
+/** Offsets by quarter hour: zones change offset only on quarter-hour boundaries, and Intl is slow. */
+const offsets = new Map<number, number>();
+
 /** The programme time zone's offset from UTC at `at`, in minutes (e.g. 480 for UTC+8). */
 function offsetMinutes(at: Date): number {
+  const quarter = Math.floor(at.getTime() / QUARTER_HOUR_MS);
+  let offset = offsets.get(quarter);
+  if (offset === undefined) {
+    if (offsets.size >= 50_000) offsets.clear();
+    offsets.set(quarter, (offset = zoneOffsetMinutes(at)));
+  }
+  return offset;
+}
+
+function zoneOffsetMinutes(at: Date): number {
   const name = offsetFormat
     .formatToParts(at)
     .find((p) => p.type === 'timeZoneName')!.value; // "GMT+08:00", or "GMT" at zero

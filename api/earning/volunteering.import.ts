@@ -290,11 +290,14 @@ async function processChunk(db: Db, clock: Clock, imp: ImportHeader, file: Atten
         ? []
         : await queryRows<{ id: string; phone: string }>(
             tx,
-            sql`select u.id::text as id, u.phone from users u
+            // Two index probes joined by UNION: an OR of the two lists would scan every user.
+            sql`select u.id::text as id, u.phone
+                  from (select id from users where phone in (select jsonb_array_elements_text(${JSON.stringify(phones)}::jsonb))
+                        union
+                        select id from users where id in (select x::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) x)) m
+                  join users u on u.id = m.id
                  where u.role = 'driver'
-                   and exists (select 1 from ledger_accounts a where a.kind = 'driver_wallet' and a.owner_id = u.id)
-                   and (u.phone in (select jsonb_array_elements_text(${JSON.stringify(phones)}::jsonb))
-                        or u.id in (select x::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb) x))`,
+                   and exists (select 1 from ledger_accounts a where a.kind = 'driver_wallet' and a.owner_id = u.id)`,
           );
     const byPhone = new Map(found.map((u) => [u.phone, u.id]));
     const byId = new Set(found.map((u) => u.id));
