@@ -14,8 +14,15 @@ import { isRetryable } from '../../db/transaction';
  * still holds is its most recent earnings. Of a posted balance B, the points earned more than
  * `months` ago are max(0, B − points earned in the last `months` months); those expire. Held
  * points are not touched (the amount is capped by what is available); a later run catches them
- * once the hold is released. "Earned" is the driver's `earnings` rows, every source.
+ * once the hold is released. "Earned" is every posted credit to the wallet: earnings of every
+ * source, and also committee adjustments and reversals that gave points back, which have no
+ * `earnings` row but are points the driver received on that day all the same.
  */
+
+/** Posted credits to driver wallets after `cutoff`: what the wallets received, when. */
+const creditsAfter = (cutoff: SQL) =>
+  sql`select p.account_id, p.amount, p.created_at, p.transfer_id from ledger_postings p
+       where p.amount > 0 and not p.pending and p.created_at > ${cutoff}`;
 
 const tz = PROGRAMME_TIME_ZONE;
 const ts = (at: Date) => sql`${at.toISOString()}::timestamptz`;
@@ -62,11 +69,11 @@ export async function expirePoints(db: Db, clock: Clock, options: { pageSize?: n
   const due = await queryRows<{ id: string }>(
     db,
     sql`with recent as (
-          select driver_id, sum(points) as earned from earnings where created_at > ${cutoff} group by driver_id
+          select c.account_id, sum(c.amount) as earned from (${creditsAfter(cutoff)}) c group by c.account_id
         )
         select a.id::text as id
           from ledger_accounts a
-          left join recent r on r.driver_id = a.owner_id
+          left join recent r on r.account_id = a.id
          where a.kind = 'driver_wallet'
            and a.posted - coalesce(r.earned, 0) > 0
            and a.posted - a.debits_pending > 0
@@ -129,7 +136,8 @@ async function expirePage(db: Db, now: Date, date: string, months: number, walle
                  least(a.posted - coalesce(r.earned, 0), a.posted - a.debits_pending)::text as amount
             from ledger_accounts a
             left join lateral (
-              select sum(e.points) as earned from earnings e where e.driver_id = a.owner_id and e.created_at > ${cutoff}
+              select sum(p.amount) as earned from ledger_postings p
+               where p.account_id = a.id and p.amount > 0 and not p.pending and p.created_at > ${cutoff}
             ) r on true
            where a.id in (select x::uuid from jsonb_array_elements_text(${JSON.stringify(locked.map((l) => l.id))}::jsonb) x)
              and least(a.posted - coalesce(r.earned, 0), a.posted - a.debits_pending) > 0
@@ -184,19 +192,18 @@ function scheduleQuery(now: Date, months: number, filter: { driverId?: string; e
   const today = localDate(now);
   const wallets = filter.driverId
     ? sql`a.owner_id = ${filter.driverId}::uuid`
-    : sql`a.owner_id in (select driver_id from earnings where created_at > ${cutoff} and created_at <= ${filter.earnedUntil ?? sql`'infinity'::timestamptz`})`;
+    : sql`a.id in (select c.account_id from (${creditsAfter(cutoff)}) c where c.created_at <= ${filter.earnedUntil ?? sql`'infinity'::timestamptz`})`;
   return sql`
     with w as (
-      select a.owner_id as driver_id, a.posted from ledger_accounts a
+      select a.id as wallet, a.owner_id as driver_id, a.posted from ledger_accounts a
        where a.kind = 'driver_wallet' and a.posted > 0 and ${wallets}
     ),
     e as (
-      select e.driver_id, e.points,
-             ((e.created_at at time zone ${tz}) + make_interval(months => ${months}::int))::date as expires_on,
-             coalesce(sum(e.points) over (partition by e.driver_id order by e.created_at desc, e.id desc
+      select w.driver_id, c.amount as points,
+             ((c.created_at at time zone ${tz}) + make_interval(months => ${months}::int))::date as expires_on,
+             coalesce(sum(c.amount) over (partition by c.account_id order by c.created_at desc, c.transfer_id desc
                                           rows between unbounded preceding and 1 preceding), 0) as newer
-        from earnings e join w on w.driver_id = e.driver_id
-       where e.created_at > ${cutoff} and e.points > 0
+        from (${creditsAfter(cutoff)}) c join w on w.wallet = c.account_id
     ),
     alloc as (
       select e.driver_id, e.expires_on, least(e.points, greatest(w.posted - e.newer, 0)) as amount

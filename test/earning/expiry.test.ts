@@ -169,6 +169,23 @@ describeEachBackend('points expiry', (current) => {
     expect((await s.runAt(NOW)).expired.toFixed(2)).toBe('0.00');
   });
 
+  it('points credited without an earning (a committee adjustment) count from the day they arrived, not as already expired', async () => {
+    const s = await scene(current());
+    await s.earnAt('2024-05-01T04:00:00.000Z', '100.00');
+    s.t.clock.set('2025-09-01T04:00:00.000Z');
+    const credit = await s.ledger.transfer({ key: `adjust:${randomUUID()}`, debit: PROGRAMME_ACCOUNTS.issuance, credit: s.wallet, amount: new Decimal('60.00'), code: 'adjust', reason: 'goodwill' });
+    expect(credit.ok).toBe(true);
+
+    const run = await s.runAt(NOW);
+    expect([run.drivers, run.expired.toFixed(2)]).toEqual([1, '100.00']);
+    expect(await s.posted()).toBe('60.00');
+    expect(await s.outlook()).toMatchObject({ next: { date: '2027-09-01', points: '60.00' }, total: '60.00' });
+
+    expect((await s.runAt('2027-09-02T04:00:00.000Z')).expired.toFixed(2)).toBe('60.00');
+    expect(await s.posted()).toBe('0.00');
+    expect((await verify(s.t.db, s.t.clock.now())).ok).toBe(true);
+  });
+
   it('shortening the expiry period makes older points due today, shown as due today before the run', async () => {
     const s = await scene(current());
     await s.earnAt('2025-01-01T04:00:00.000Z', '70.00');
