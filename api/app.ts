@@ -4,7 +4,6 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { compress } from 'hono/compress';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import { ping, type Db } from '../db/client';
 import { authRoutes } from './auth/auth.routes';
 import { rewardRuleRoutes } from './earning/rules.routes';
@@ -20,6 +19,7 @@ import { docsRoutes } from './http/docs';
 import type { AppEnv } from './http/env';
 import { problemResponse, renderError } from './http/errors';
 import { createRouter } from './http/openapi';
+import { securityHeaders } from './http/security-headers';
 import { UPLOAD_LIMITS, uploadLimitFor } from './http/uploads';
 import { ledgerRoutes } from './ledger/ledger.routes';
 import { createMarketRoutes } from './market/market.routes';
@@ -28,6 +28,10 @@ import { partnerRoutes } from './partners/partners.routes';
 import { ratingRoutes } from './rating/rating.routes';
 import { reportRoutes } from './reports/reports.routes';
 import { driverRoutes } from './drivers/drivers.routes';
+import { processLogger, type Logger } from './ops/log';
+import { createMetrics, type Metrics } from './ops/metrics';
+import { metricsHandler } from './ops/metrics.route';
+import { observeRequests } from './ops/observe';
 
 export interface AppDeps {
   db: Db;
@@ -35,6 +39,10 @@ export interface AppDeps {
   clock: Clock;
   /** Built web app to serve at `/` (web/dist); omitted in most tests. */
   webRoot?: string;
+  /** Where request lines go; the process logger when omitted. */
+  logger?: Logger;
+  /** Shared with the background jobs by the server entry; a fresh registry when omitted. */
+  metrics?: Metrics;
 }
 
 /** Every API module, mounted under /api. */
@@ -44,13 +52,16 @@ function apiRoutes() {
 
 export function createApp(deps: AppDeps) {
   const app = createRouter();
+  const metrics = deps.metrics ?? createMetrics(deps.db);
 
   app.use('*', requestId());
-  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  app.use('*', observeRequests(metrics, deps.logger));
+  app.use('*', securityHeaders());
   app.use('*', async (c, next) => {
     c.set('db', deps.db);
     c.set('config', deps.config);
     c.set('clock', deps.clock);
+    c.set('logger', deps.logger ?? processLogger());
     await next();
   });
   const jsonLimit = bodyLimit({
@@ -116,6 +127,8 @@ export function createApp(deps: AppDeps) {
       return c.json({ status: 'unavailable', database: 'unreachable' }, 503);
     }
   });
+
+  app.get('/metrics', metricsHandler(metrics, deps.config.metricsToken));
 
   if (deps.webRoot && existsSync(join(deps.webRoot, 'index.html'))) {
     const root = relative(process.cwd(), deps.webRoot) || '.';

@@ -21,6 +21,8 @@ export const ConfigSchema = z.object({
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   TRUST_PROXY: Bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
 });
 
 export type Env = z.infer<typeof ConfigSchema>;
@@ -34,6 +36,9 @@ export interface Config {
   login: { maxFailuresPerPhone: number; maxFailuresPerIp: number; windowMinutes: number };
   maxBodyBytes: number;
   trustProxy: boolean;
+  logLevel: Env['LOG_LEVEL'];
+  /** When set, GET /metrics wants `authorization: Bearer <token>`; otherwise it is open. */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -61,6 +66,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     maxBodyBytes: e.MAX_BODY_BYTES,
     trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }
 

@@ -6,6 +6,8 @@ import { evaluateMilestones, MILESTONE_JOB } from './earning/milestones';
 import { createLedger } from './ledger/ledger';
 import { expireRedemptions } from './market/redemptions';
 import { runScheduledRegrade } from './rating/engine';
+import { writeLine } from './ops/log';
+import type { JobObservation } from './ops/metrics';
 
 export interface Job {
   name: string;
@@ -39,15 +41,22 @@ async function expirePointsJob(db: Db, clock: Clock) {
 }
 
 /** Runs each job on its interval, never overlapping itself; a failure is logged and retried next time. */
-export function startJobs(jobs: Job[], log: (line: Record<string, unknown>) => void = (l) => console.log(JSON.stringify(l))) {
+export function startJobs(
+  jobs: Job[],
+  log: (line: Record<string, unknown>) => void = writeLine,
+  observe: (run: JobObservation) => void = () => {},
+) {
   const timers = jobs.map((job) => {
     let running = false;
     const tick = async () => {
-      if (running) return;
+      if (running) return observe({ job: job.name, outcome: 'skipped', seconds: 0 });
       running = true;
+      const started = performance.now();
       try {
         await job.run();
+        observe({ job: job.name, outcome: 'ok', seconds: (performance.now() - started) / 1000 });
       } catch (error) {
+        observe({ job: job.name, outcome: 'failed', seconds: (performance.now() - started) / 1000 });
         log({ level: 'warn', msg: 'job failed', job: job.name, error: String(error) });
       } finally {
         running = false;

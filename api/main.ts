@@ -6,19 +6,23 @@ import { ConfigError, parseConfig } from './config';
 import { backgroundJobs, startJobs } from './jobs';
 import { seedDemo } from './seed';
 import { openDatabase } from './server';
+import { createLogger, useProcessLogger, writeLine } from './ops/log';
+import { createMetrics } from './ops/metrics';
 
 const webRoot = fileURLToPath(new URL('../web/dist', import.meta.url));
 
 async function main() {
   const started = performance.now();
   const config = parseConfig(process.env);
+  useProcessLogger(createLogger({ level: config.logLevel }));
   const handle = await openDatabase(config);
   const where = 'url' in config.database ? 'PostgreSQL' : `PGlite in ${config.database.dataDir}`;
 
   const demo = config.seed === 'demo' ? await seedDemo(handle.db, systemClock.now()) : null;
 
-  const app = createApp({ db: handle.db, config, clock: systemClock, webRoot });
-  const stopJobs = startJobs(backgroundJobs(handle.db, systemClock));
+  const metrics = createMetrics(handle.db);
+  const app = createApp({ db: handle.db, config, clock: systemClock, webRoot, metrics });
+  const stopJobs = startJobs(backgroundJobs(handle.db, systemClock), writeLine, metrics.observeJob);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const url = `http://localhost:${info.port}`;
     const lines = [

@@ -14,6 +14,7 @@ import { payGridReport } from './grid-reports';
 import { notify } from './inbox';
 import { evaluateMilestones } from './milestones';
 import { payVolunteerClaim } from './volunteering';
+import { processLogger } from '../ops/log';
 
 export type AppealRow = typeof appeals.$inferSelect;
 export type AppealStatusFilter = AppealRow['status'] | 'all';
@@ -197,7 +198,7 @@ async function afterUpheld(db: Db, clock: Clock, appeal: AppealRow): Promise<voi
     try {
       await evaluateMilestones(db, clock, [appeal.driverId]);
     } catch (error) {
-      console.warn(JSON.stringify({ level: 'warn', msg: 'milestone re-evaluation after an appeal failed; the daily job will catch up', appealId: appeal.id, error: String(error) }));
+      processLogger().warn({ appealId: appeal.id, error: String(error) }, 'milestone re-evaluation after an appeal failed; the daily job will catch up');
     }
   }
   await onDriverActivity(db, clock, appeal.driverId);

@@ -13,6 +13,7 @@ import { earnMany, localDate, localMidnight, type EarnResult } from './earn';
 import { hoursProblem, isCalendarDate } from './volunteering.schemas';
 import { onDriverActivity } from '../rating/engine';
 import { isRetryable } from '../../db/transaction';
+import { processLogger } from '../ops/log';
 
 /**
  * Attendance imports: a committee member uploads a CSV of who volunteered (driver phone or id,
@@ -413,7 +414,7 @@ async function processImport(db: Db, clock: Clock, importId: string, parsed?: At
       await onDriverActivity(db, clock, [...paid]);
     }
   } catch (error) {
-    console.error(JSON.stringify({ level: 'error', msg: 'attendance import failed', importId, error: String(error), stack: (error as Error)?.stack }));
+    processLogger().error({ importId, error: String(error), stack: (error as Error)?.stack }, 'attendance import failed');
     const reason =
       error instanceof AppError
         ? error.message

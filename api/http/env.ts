@@ -2,6 +2,7 @@ import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Db } from '../../db/client';
 import type { Role } from '../auth/auth.schemas';
+import type { Logger } from '../ops/log';
 
 export interface SessionUser {
   id: string;
@@ -24,5 +25,6 @@ export interface AppEnv {
     /** Set by the session middleware when the request carries a valid session. */
     user: SessionUser | null;
     authVia: 'cookie' | 'bearer' | null;
+    logger: Logger;
   };
 }

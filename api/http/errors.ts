@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AppError, toProblem, type ProblemCode } from '../errors';
 import { unstorableTextMessage } from './text';
+import { processLogger, type Logger } from '../ops/log';
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECTION_ENDED', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
 
@@ -52,7 +53,8 @@ export function renderError(error: unknown, c: Context) {
   else if (isDatabaseUnavailable(error)) appError = new AppError('unavailable', 'the database is not reachable; try again shortly');
   else if (isUnstorableText(error)) appError = new AppError('validation_failed', unstorableTextMessage);
   else {
-    console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', path: c.req.path, requestId: c.get('requestId'), error: String(error), stack: (error as Error)?.stack }));
+    const logger: Logger = c.get('logger') ?? processLogger();
+    logger.error({ path: c.req.path, requestId: c.get('requestId'), error: String(error), stack: (error as Error)?.stack }, 'unhandled error');
     appError = new AppError('internal', `reference ${c.get('requestId') ?? 'unknown'} when you report this`);
   }
   return problemResponse(c, appError);

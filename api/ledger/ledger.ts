@@ -7,6 +7,7 @@ import type { Clock } from '../clock';
 import { AppError, isProblemCode } from '../errors';
 import { uuid7 } from './uuid7';
 import { isRetryable } from '../../db/transaction';
+import { countCommitted, countExpiredHolds } from './committed';
 
 /** Who did it and why; carried on every transfer. */
 export interface TransferMeta {
@@ -124,23 +125,27 @@ async function withRetry<T>(db: Db, work: () => Promise<T>): Promise<T> {
 /** One operation, one round trip: the database function does the locking and the checks. */
 export async function applyDirect(db: Db, op: LedgerOp, now: Date): Promise<LedgerOutcome> {
   const json = JSON.stringify(encode(op));
-  return withRetry(db, async () => {
+  const outcome = await withRetry(db, async () => {
     const [row] = await queryRows<{ r: RawOutcome }>(db, sql`select ledger_apply(${json}::jsonb, ${now.toISOString()}::timestamptz) as r`);
     return decode(row!.r);
   });
+  countCommitted(db, [op], [outcome]);
+  return outcome;
 }
 
 /** Many operations in one transaction; each keeps its own outcome. */
 export async function applyBatch(db: Db, ops: LedgerOp[], now: Date): Promise<LedgerOutcome[]> {
   if (ops.length === 0) return [];
   const json = JSON.stringify(ops.map(encode));
-  return withRetry(db, async () => {
+  const outcomes = await withRetry(db, async () => {
     const rows = await queryRows<{ r: RawOutcome }>(
       db,
       sql`select r from ledger_apply_batch(${json}::jsonb, ${now.toISOString()}::timestamptz) as r`,
     );
     return rows.map((row) => decode(row.r));
   });
+  countCommitted(db, ops, outcomes);
+  return outcomes;
 }
 
 /** A credit from an unbounded programme account (issuance) to a bounded one (a wallet). */
@@ -156,13 +161,15 @@ export async function issueMany(db: Db, ops: IssueOp[], now: Date): Promise<Ledg
   const mintedAt = now.getTime();
   // The id is minted here but is not part of the request: a retry under the same key still matches.
   const json = JSON.stringify(ops.map((op) => ({ ...encode({ op: 'transfer', code: 'transfer', ...op }), transferId: uuid7(mintedAt) })));
-  return withRetry(db, async () => {
+  const outcomes = await withRetry(db, async () => {
     const rows = await queryRows<{ r: RawOutcome }>(
       db,
       sql`select r from ledger_issue_many(${json}::jsonb, ${now.toISOString()}::timestamptz) as r`,
     );
     return rows.map((row) => decode(row.r));
   });
+  countCommitted(db, ops.map((op) => ({ op: 'transfer' as const, code: op.code ?? 'transfer' })), outcomes);
+  return outcomes;
 }
 
 interface Pending {
@@ -285,7 +292,9 @@ export function createLedger(db: Db, clock: Clock, options: LedgerOptions = {}) 
       const [row] = await withRetry(db, () =>
         queryRows<{ n: number }>(db, sql`select ledger_expire_holds(${clock.now().toISOString()}::timestamptz, ${max}::int) as n`),
       );
-      return Number(row?.n ?? 0);
+      const expired = Number(row?.n ?? 0);
+      countExpiredHolds(db, expired);
+      return expired;
     },
   };
 }

@@ -7,6 +7,7 @@ import { localDate, PROGRAMME_TIME_ZONE } from '../earning/earn';
 import { notifyGradeChanges, type GradeChange } from './notices';
 import { parsePolicy, policyInForce, type PolicyVersion, type RatingPolicy } from './policy';
 import { scoreOf, type RatingInputs, type Scored } from './score';
+import { writeLine } from '../ops/log';
 
 const DAY_MS = 86_400_000;
 
@@ -452,7 +453,7 @@ export async function onDriverActivity(
   db: Db,
   clock: Clock,
   drivers: string | readonly string[],
-  log: (line: Record<string, unknown>) => void = (l) => console.warn(JSON.stringify(l)),
+  log: (line: Record<string, unknown>) => void = writeLine,
 ): Promise<void> {
   const ids = typeof drivers === 'string' ? [drivers] : [...new Set(drivers)];
   try {

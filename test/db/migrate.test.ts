@@ -214,6 +214,8 @@ describe('config: parseConfig', () => {
       login: { maxFailuresPerPhone: 5, maxFailuresPerIp: 30, windowMinutes: 15 },
       maxBodyBytes: 1024 * 1024,
       trustProxy: false,
+      logLevel: 'info',
+      metricsToken: null,
     });
   });
 

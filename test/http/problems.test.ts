@@ -4,6 +4,15 @@ import { renderError } from '../../api/http/errors';
 import { backends, describeEachBackend } from '../support/backends';
 import { testApp } from '../support/app';
 import { expectNoLeak, expectProblem } from '../support/problems';
+import { createLogger, processLogger, useProcessLogger } from '../../api/ops/log';
+
+/** A spy on the lines the process logger writes at error level, until `restore()`. */
+function spyOnErrorLog() {
+  const previous = processLogger();
+  const written = vi.fn();
+  useProcessLogger(createLogger({ level: 'error', destination: { write: written } }));
+  return Object.assign(written, { restore: () => useProcessLogger(previous) });
+}
 
 const validRegistration = (phone: string) => ({
   phone,
@@ -135,7 +144,7 @@ describeEachBackend('http: every error is problem+json', (db) => {
     const t = testApp(db());
     const committee = await t.signedIn('committee');
     const message = 'text may not contain NUL (\\u0000) characters or unpaired surrogates';
-    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const logged = spyOnErrorLog();
     try {
       const register = await t.call('POST', '/api/auth/register', {
         body: { ...validRegistration(t.uniquePhone()), name: 'Chen\u0000' },
@@ -154,7 +163,7 @@ describeEachBackend('http: every error is problem+json', (db) => {
       expect(expectProblem(member, 400, 'validation_failed').errors).toEqual([{ path: 'name', message }]);
       expect(logged).not.toHaveBeenCalled();
     } finally {
-      logged.mockRestore();
+      logged.restore();
     }
     const list = await t.call('GET', '/api/partners', { token: committee.token });
     expect(list.json.items).toEqual([]);
@@ -199,7 +208,7 @@ for (const backend of backends()) {
       const { token } = await t.signedIn('driver');
       await handle.close();
 
-      const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+      const logged = spyOnErrorLog();
       try {
         const res = await t.call('GET', '/api/me', { token });
         expectProblem(res, 503, 'unavailable');
@@ -207,7 +216,7 @@ for (const backend of backends()) {
         expect(res.text).not.toContain('select');
         expect(logged).not.toHaveBeenCalled();
       } finally {
-        logged.mockRestore();
+        logged.restore();
       }
     });
   });
@@ -224,7 +233,7 @@ describe('http: renderError maps database failures that are the client\'s fault'
   };
 
   it('a NUL byte (22021) or bad unicode escape (22P05) rejected by the database is 400, not logged', async () => {
-    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const logged = spyOnErrorLog();
     try {
       for (const code of ['22021', '22P05']) {
         const res = await failing({ code }).request('/x');
@@ -235,12 +244,12 @@ describe('http: renderError maps database failures that are the client\'s fault'
       }
       expect(logged).not.toHaveBeenCalled();
     } finally {
-      logged.mockRestore();
+      logged.restore();
     }
   });
 
   it('any other database error is a 500 that shows nothing of the query and is logged', async () => {
-    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const logged = spyOnErrorLog();
     try {
       const res = await failing({ code: '42P01' }).request('/x');
       expect(res.status).toBe(500);
@@ -250,7 +259,7 @@ describe('http: renderError maps database failures that are the client\'s fault'
       expect(text).not.toContain('insert');
       expect(logged).toHaveBeenCalledTimes(1);
     } finally {
-      logged.mockRestore();
+      logged.restore();
     }
   });
 });
