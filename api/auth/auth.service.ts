@@ -58,6 +58,8 @@ interface LoginInput {
 /**
  * Checks the password under per-phone and per-address throttles kept in the database, so every
  * server process sees the same counts. A locked key answers 429 without checking the password.
+ * Each attempt is counted as a failure before the password is checked (and forgiven if it was
+ * right), so guesses sent at once cannot all be checked before the first failure is written.
  */
 export async function login(db: Db, config: Config, now: Date, input: LoginInput) {
   const keys = [
@@ -66,33 +68,37 @@ export async function login(db: Db, config: Config, now: Date, input: LoginInput
   ];
   for (const { key } of keys) {
     const [row] = await db.select().from(loginThrottle).where(eq(loginThrottle.key, key));
-    if (row?.lockedUntil && row.lockedUntil > now) {
-      const seconds = Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 1000);
-      throw new AppError('rate_limited', `too many failed sign-ins; try again in ${Math.ceil(seconds / 60)} minutes`, {
-        headers: { 'Retry-After': String(seconds) },
-      });
-    }
+    if (row?.lockedUntil && row.lockedUntil > now) throw rateLimited(row.lockedUntil, now);
+  }
+  const windowMs = config.login.windowMinutes * 60_000;
+  for (const { key, max } of keys) {
+    const counted = await recordFailure(db, key, max, now, windowMs);
+    if (counted.failures > max && counted.lockedUntil) throw rateLimited(counted.lockedUntil, now);
   }
 
   const [user] = await db.select().from(users).where(eq(users.phone, input.phone));
   const ok = user ? await verifyPassword(user.passwordHash, input.password) : await verifyPassword(await decoyHash(), input.password);
-  if (!user || !ok) {
-    const windowMs = config.login.windowMinutes * 60_000;
-    for (const { key, max } of keys) await recordFailure(db, key, max, now, windowMs);
-    throw new AppError('invalid_credentials', 'the phone number or password is wrong');
-  }
+  if (!user || !ok) throw new AppError('invalid_credentials', 'the phone number or password is wrong');
 
   await db.delete(loginThrottle).where(eq(loginThrottle.key, keys[0]!.key));
+  await forgiveFailure(db, keys[1]!.key, keys[1]!.max);
   const session: NewSession = await createSession(db, user.id, now, config.session.ttlHours);
   return { session, user: { id: user.id, role: user.role, name: user.name } };
 }
 
-/** One more failure in the key's window; reaching `max` locks the key for one window. */
+function rateLimited(lockedUntil: Date, now: Date) {
+  const seconds = Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000));
+  return new AppError('rate_limited', `too many failed sign-ins; try again in ${Math.ceil(seconds / 60)} minutes`, {
+    headers: { 'Retry-After': String(seconds) },
+  });
+}
+
+/** One more failure in the key's window; reaching `max` locks the key for one window. Returns the new count and lock. */
 async function recordFailure(db: Db, key: string, max: number, now: Date, windowMs: number) {
   const at = sql`${now.toISOString()}::timestamptz`;
   const windowStart = sql`${new Date(now.getTime() - windowMs).toISOString()}::timestamptz`;
   const lockUntil = new Date(now.getTime() + windowMs);
-  await db
+  const [counted] = await db
     .insert(loginThrottle)
     .values({ key, failures: 1, windowStartedAt: now, lockedUntil: max <= 1 ? lockUntil : null })
     .onConflictDoUpdate({
@@ -102,5 +108,19 @@ async function recordFailure(db: Db, key: string, max: number, now: Date, window
         windowStartedAt: sql`case when ${loginThrottle.windowStartedAt} < ${windowStart} then ${at} else ${loginThrottle.windowStartedAt} end`,
         lockedUntil: sql`case when (case when ${loginThrottle.windowStartedAt} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end) >= ${max} then ${lockUntil.toISOString()}::timestamptz else null end`,
       },
-    });
+    })
+    .returning({ failures: loginThrottle.failures, lockedUntil: loginThrottle.lockedUntil });
+  if (!counted) throw new Error('login throttle upsert returned no row');
+  return counted;
+}
+
+/** Takes back the failure a right password was counted as, and the lock it may have set. */
+async function forgiveFailure(db: Db, key: string, max: number) {
+  await db
+    .update(loginThrottle)
+    .set({
+      failures: sql`greatest(${loginThrottle.failures} - 1, 0)`,
+      lockedUntil: sql`case when ${loginThrottle.failures} - 1 >= ${max} then ${loginThrottle.lockedUntil} else null end`,
+    })
+    .where(eq(loginThrottle.key, key));
 }

@@ -5,6 +5,7 @@ import { currentUser, requireRole } from '../auth/middleware';
 import { AppError } from '../errors';
 import type { SessionUser } from '../http/env';
 import { createRouter, jsonBody, jsonContent, problems, signedIn } from '../http/openapi';
+import { spreadsheetSafe } from '../http/csv';
 import { driverAvailable } from '../ledger/reads';
 import { IdempotencyHeader } from '../ledger/ledger.schemas';
 import { currentGrade, meetsGrade, priceFor } from '../rating/benefits';
@@ -135,10 +136,6 @@ function pageOf<T extends { id: string }>(list: T[], cursor: string | undefined,
   const last = items[items.length - 1];
   return { items, nextCursor: start + limit < list.length && last ? Buffer.from(last.id).toString('base64url') : null };
 }
-
-const CSV_FORMULA = /^[=+\-@\t\r]/;
-/** Spreadsheet programs run cells starting with = + - @ as formulas; quote them out. */
-const csvCell = (v: string) => (CSV_FORMULA.test(v) ? `'${v}` : v);
 
 const catalogRoute = createRoute({
   method: 'get',
@@ -332,7 +329,9 @@ export function createMarketRoutes(catalog = new CatalogCache()) {
       const user = currentUser(c);
       const query = c.req.valid('query');
       const status = query.status ?? 'active';
-      if (status !== 'active' && user.role === 'driver') throw new AppError('forbidden', 'drivers see active offers only');
+      if (status !== 'active' && user.role !== 'committee' && user.role !== 'partner_staff') {
+        throw new AppError('forbidden', 'only committee members and partner staff see offers that are not active');
+      }
       const viewer = await viewerOf(c.var.db, user);
       const now = c.var.clock.now();
       let list =
@@ -414,7 +413,7 @@ export function createMarketRoutes(catalog = new CatalogCache()) {
       if (wantsCsv) {
         const csv = stringify([
           ['confirmed_at', 'voucher', 'offer', 'driver', 'plate', 'points', 'settled'],
-          ...rows.map((r) => [r.resolvedAt!.toISOString(), formatCode(r.code), r.offerTitle, r.driverName, r.plateNumber ?? '', r.captured!.toFixed(2), r.settlementId ? 'yes' : 'no'].map(csvCell)),
+          ...rows.map((r) => [r.resolvedAt!.toISOString(), formatCode(r.code), r.offerTitle, r.driverName, r.plateNumber ?? '', r.captured!.toFixed(2), r.settlementId ? 'yes' : 'no'].map(spreadsheetSafe)),
           ['', '', '', '', 'total', total.toFixed(2), ''],
         ]);
         const name = `milepost-statement-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv`;

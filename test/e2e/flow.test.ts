@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   browserUnavailable,
   buildWeb,
+  cspViolations,
   deskContext,
   launchChromium,
   phoneContext,
@@ -184,5 +185,14 @@ describe.skipIf(unavailable !== null)('end to end in Chromium', () => {
     }
     await driver.goto(url('/shop'));
     await driver.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Shop', exact: true }).waitFor();
+  });
+
+  it('the API reference renders, and no page was refused anything by the Content-Security-Policy', async () => {
+    const context = await deskContext(browser);
+    const docs = await context.newPage();
+    await docs.goto(url('/api/docs'));
+    await docs.getByRole('heading', { name: /Milepost API/ }).waitFor();
+    await context.close();
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -33,6 +33,10 @@ export interface PgCluster {
   dir: string;
   /** Stops the server (immediate mode) and removes the directory. Safe to call more than once. */
   stop(): Promise<void>;
+  /** Stops the server but keeps its data, to start it again with `resume()` (a database outage). */
+  halt(mode?: 'smart' | 'fast' | 'immediate'): Promise<void>;
+  /** Starts a halted server again on the same port, directory and settings. */
+  resume(): Promise<void>;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Record<string, string>> = Object.freeze({
@@ -309,5 +313,16 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<PgCl
     return stopping;
   };
 
-  return { url: `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`, port, dir, stop };
+  const halt = async (mode: 'smart' | 'fast' | 'immediate' = 'fast'): Promise<void> => {
+    await runPg('pg_ctl', ['-D', dir, '-m', mode, '-w', 'stop'], 60_000);
+  };
+  const resume = async (): Promise<void> => {
+    await runPg(
+      'pg_ctl',
+      ['-D', dir, '-w', '-t', String(START_TIMEOUT_S), '-l', logFile, '-o', serverOptions(port, settings), 'start'],
+      (START_TIMEOUT_S + 30) * 1000,
+    );
+  };
+
+  return { url: `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`, port, dir, stop, halt, resume };
 }

@@ -39,12 +39,22 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** A phone: 360 px wide, touch, the size the driver shop is designed for. */
-export function phoneContext(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'en-GB' });
+export async function phoneContext(browser: Browser): Promise<BrowserContext> {
+  return watchCsp(await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'en-GB' }));
 }
 
-export function deskContext(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+export async function deskContext(browser: Browser): Promise<BrowserContext> {
+  return watchCsp(await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' }));
+}
+
+/** Every Content-Security-Policy refusal a page reported in its console, for the suite to check. */
+export const cspViolations: string[] = [];
+
+function watchCsp(context: BrowserContext): BrowserContext {
+  context.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspViolations.push(`${message.location().url}: ${message.text()}`);
+  });
+  return context;
 }
 
 /** Builds the web app as `npm start` does, so the server serves what a user would get. */

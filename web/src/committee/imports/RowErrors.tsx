@@ -1,4 +1,5 @@
 import { For, Show, createSignal } from 'solid-js';
+import { spreadsheetSafe } from '../../../../api/http/csv';
 import { formatNumber } from '../../i18n';
 import { t } from '../messages';
 import type { ImportDetail, RowError } from './api';
@@ -9,7 +10,7 @@ function csvCell(value: string): string {
 
 /** The error report as a CSV file (with a BOM, so spreadsheet programs read it as UTF-8). */
 export function errorReportCsv(errors: RowError[]): string {
-  const lines = ['line,problem', ...errors.map((e) => `${e.line},${csvCell(e.message)}`)];
+  const lines = ['line,problem', ...errors.map((e) => `${e.line},${csvCell(spreadsheetSafe(e.message))}`)];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
