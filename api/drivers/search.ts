@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
 import type { Grade } from '../../db/schema/index';
 import { likeEscaped } from '../../db/like';
-import { cursorCodec } from '../http/cursor';
+import { cursorCodec, isCursorUuid } from '../http/cursor';
 
 /** Position after the last driver served, in (name, id) order. */
 interface Cursor {
@@ -12,7 +12,7 @@ interface Cursor {
 }
 
 const cursors = cursorCodec<Cursor>(
-  (c) => typeof c.name === 'string' && typeof c.id === 'string' && /^[0-9a-f-]{36}$/i.test(c.id),
+  (c) => typeof c.name === 'string' && isCursorUuid(c.id),
 );
 
 /** Plates are written 粤B·12345, 粤B 12345 or 粤B12345: separators do not count. */

@@ -32,9 +32,26 @@ export interface TimeIdPosition {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const timeIdCursors = cursorCodec<TimeIdPosition>(
-  (c) => typeof c.at === 'string' && !Number.isNaN(Date.parse(c.at)) && typeof c.id === 'string' && UUID.test(c.id),
-);
+export const isCursorUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-](0\d|1[0-5]):?[0-5]\d)$/;
+
+/**
+ * A time as our cursors write it (ISO 8601, years 1–9999, a day the month has), so that
+ * PostgreSQL reads it as a timestamptz. Date.parse alone lets through years like +275760 and
+ * forms PostgreSQL rejects, which would fail in the query as a 500 instead of a 400.
+ */
+export function isCursorTime(v: unknown): v is string {
+  const m = typeof v === 'string' ? TIMESTAMP.exec(v) : null;
+  if (!m) return false;
+  const [year, month, day, hour] = m.slice(1, 5).map(Number) as [number, number, number, number];
+  const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeap(year) ? 1 : 0);
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && Number(m[6]) <= 59 && Number(m[5]) <= 59;
+}
+
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+export const timeIdCursors = cursorCodec<TimeIdPosition>((c) => isCursorTime(c.at) && isCursorUuid(c.id));
 
 /** The cursor after `last`, when the page was full and more rows follow; else null. */
 export function nextTimeIdCursor(more: boolean, last: { createdAt: Date; id: string } | undefined): string | null {

@@ -2,7 +2,7 @@ import Decimal from 'decimal.js';
 import { sql } from 'drizzle-orm';
 import { queryOne, queryRows, type Db } from '../../db/client';
 import { AppError } from '../errors';
-import { cursorCodec } from '../http/cursor';
+import { cursorCodec, isCursorTime, isCursorUuid } from '../http/cursor';
 import type { TransferType } from '../../db/schema/index';
 import { PROGRAMME_ACCOUNTS } from './accounts';
 
@@ -124,11 +124,11 @@ interface Cursor {
 
 const cursors = cursorCodec<Cursor>(
   (c) =>
-    typeof c.at === 'string' &&
-    !Number.isNaN(Date.parse(c.at)) &&
-    typeof c.transferId === 'string' &&
-    /^[0-9a-f-]{36}$/i.test(c.transferId) &&
+    isCursorTime(c.at) &&
+    isCursorUuid(c.transferId) &&
     Number.isInteger(c.leg) &&
+    (c.leg as number) >= 0 &&
+    (c.leg as number) <= 32_767 &&
     (c.seq === undefined || Number.isSafeInteger(c.seq)),
 );
 

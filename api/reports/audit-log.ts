@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client';
 import { likeEscaped } from '../../db/like';
-import { cursorCodec } from '../http/cursor';
+import { cursorCodec, isCursorTime } from '../http/cursor';
 
 export interface AuditFilter {
   cursor?: string;
@@ -20,7 +20,8 @@ interface Cursor {
 }
 
 const cursors = cursorCodec<Cursor>(
-  (c) => typeof c.at === 'string' && !Number.isNaN(Date.parse(c.at)) && typeof c.id === 'string' && /^\d{1,19}$/.test(c.id),
+  // ids are bigint: 18 digits always fit, 19 only up to 2^63 - 1
+  (c) => isCursorTime(c.at) && typeof c.id === 'string' && /^\d{1,19}$/.test(c.id) && BigInt(c.id) <= 9_223_372_036_854_775_807n,
 );
 
 /** Committee actions, newest first, with the actor's name; filtered and paged by a cursor. */
