@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { IdempotencyHeader } from '../ledger/ledger.schemas';
 import { currentUser, requireRole } from '../auth/middleware';
 import { AppError } from '../errors';
 import { createRouter, jsonBody, jsonContent, problems, ProblemSchema, signedIn } from '../http/openapi';
@@ -65,11 +66,12 @@ const fileRoute = createRoute({
     'WebP of at most 5 MB, judged by its bytes (not its name or declared type): other files are 415, larger ones 413, and a ' +
     'damaged image, one with data after its end, or one carrying markup or another format (a polyglot) is 422 — and nothing ' +
     'is stored. A report of the same category within 50 m and 7 days of an open report is saved with `likelyDuplicateOf` ' +
-    'set, for the verifier.',
+    'set, for the verifier. With an `Idempotency-Key`, a retry of the same upload returns the first report instead of ' +
+    'filing it twice; the same key on a different report is 409.',
   security: signedIn,
   middleware: requireRole('driver'),
-  request: { body: { required: true, content: { 'multipart/form-data': { schema: FileReportForm } } } },
-  responses: { 201: jsonContent(GridReport, 'The report, submitted'), ...problems(401, 403, 413, 422), ...unsupportedMedia },
+  request: { headers: IdempotencyHeader.partial(), body: { required: true, content: { 'multipart/form-data': { schema: FileReportForm } } } },
+  responses: { 201: jsonContent(GridReport, 'The report, submitted'), ...problems(401, 403, 409, 413, 422), ...unsupportedMedia },
 });
 
 const listRoute = createRoute({
@@ -145,7 +147,7 @@ export const gridReportRoutes = createRouter()
       lng: form.lng,
       category: form.category,
       note: form.note ?? '',
-    });
+    }, c.req.valid('header')['idempotency-key']);
     return c.json(reportJson({ ...report, driverName: driver.name }), 201);
   })
   .openapi(listRoute, async (c) => {

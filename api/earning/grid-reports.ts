@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { and, asc, desc, eq, gt, lt, or, sql, type SQL } from 'drizzle-orm';
 import { queryOne, type Db } from '../../db/client';
@@ -10,6 +11,7 @@ import { earn, type EarnResult } from './earn';
 import { storePhoto } from './photos';
 import { onDriverActivity } from '../rating/engine';
 import { inTransaction } from '../../db/transaction';
+import { isUniqueViolation } from '../../db/errors';
 
 /**
  * Grid reports: a driver photographs a road defect; the committee verifies it (which pays),
@@ -125,30 +127,67 @@ export async function findLikelyDuplicate(
 /**
  * Files a report: the photo is checked and stored, the report saved (flagged when it is likely a
  * duplicate of an open one) and its first step recorded, all in one transaction — a refused
- * photo stores nothing.
+ * photo stores nothing. With an Idempotency-Key, a repeat of the same upload (a phone retrying
+ * after a dropped connection) gets the first report instead of a second one with a second photo;
+ * the same key on a different report is a 409. The key is written with the report.
  */
-export async function fileReport(db: Db, clock: Clock, driverId: string, input: FileReportInput): Promise<GridReportRow> {
-  return inTransaction(db, async (tx) => {
-    const now = clock.now();
-    const photoId = await storePhoto(tx, driverId, input.photo, now);
-    const duplicate = await findLikelyDuplicate(tx, { category: input.category, lat: input.lat, lng: input.lng, at: now });
-    const [report] = await tx
-      .insert(gridReports)
-      .values({
-        driverId,
-        photoId,
-        lat: input.lat,
-        lng: input.lng,
-        category: input.category,
-        note: input.note,
-        likelyDuplicateOf: duplicate?.id ?? null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    await tx.insert(gridReportEvents).values({ reportId: report!.id, fromStatus: null, toStatus: 'submitted', actorId: driverId, createdAt: now });
-    return report!;
-  });
+export async function fileReport(db: Db, clock: Clock, driverId: string, input: FileReportInput, idempotencyKey?: string): Promise<GridReportRow> {
+  const photo = input.photo instanceof Uint8Array ? input.photo : new Uint8Array(await input.photo.arrayBuffer());
+  const requestKey = idempotencyKey ? `driver-key:${driverId}:${idempotencyKey}` : null;
+  const requestHash = requestKey ? requestHashOf(input, photo) : null;
+  if (requestKey) {
+    const first = await reportByRequestKey(db, requestKey);
+    if (first) return sameReport(first, requestHash);
+  }
+  try {
+    return await inTransaction(db, async (tx) => {
+      const now = clock.now();
+      const photoId = await storePhoto(tx, driverId, photo, now);
+      const duplicate = await findLikelyDuplicate(tx, { category: input.category, lat: input.lat, lng: input.lng, at: now });
+      const [report] = await tx
+        .insert(gridReports)
+        .values({
+          driverId,
+          photoId,
+          lat: input.lat,
+          lng: input.lng,
+          category: input.category,
+          note: input.note,
+          likelyDuplicateOf: duplicate?.id ?? null,
+          requestKey,
+          requestHash,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      await tx.insert(gridReportEvents).values({ reportId: report!.id, fromStatus: null, toStatus: 'submitted', actorId: driverId, createdAt: now });
+      return report!;
+    });
+  } catch (error) {
+    // Two copies of one upload racing: the loser answers with the winner's report.
+    if (requestKey && isUniqueViolation(error, 'grid_reports_request_key')) {
+      const first = await reportByRequestKey(db, requestKey);
+      if (first) return sameReport(first, requestHash);
+    }
+    throw error;
+  }
+}
+
+/** What a filing asks for: category, place, note and the photo's digest. */
+function requestHashOf(input: FileReportInput, photo: Uint8Array): string {
+  const photoDigest = createHash('sha256').update(photo).digest('hex');
+  const place = [new Decimal(input.lat).toFixed(6), new Decimal(input.lng).toFixed(6)];
+  return createHash('sha256').update(JSON.stringify([input.category, ...place, input.note, photoDigest])).digest('base64url');
+}
+
+async function reportByRequestKey(db: Db, requestKey: string): Promise<GridReportRow | undefined> {
+  const [row] = await db.select().from(gridReports).where(eq(gridReports.requestKey, requestKey)).limit(1);
+  return row;
+}
+
+function sameReport(first: GridReportRow, requestHash: string | null): GridReportRow {
+  if (first.requestHash !== requestHash) throw new AppError('idempotency_conflict', 'this Idempotency-Key was used for a different report');
+  return first;
 }
 
 // ——— the workflow ———

@@ -239,6 +239,10 @@ export const gridReports = pgTable(
     department: text('department'),
     /** An open report of the same category within 50 m and 7 days, flagged for the verifier. */
     likelyDuplicateOf: uuid('likely_duplicate_of'),
+    /** `driver-key:<driver>:<Idempotency-Key>` when filed with one: a retried upload finds the first report. */
+    requestKey: text('request_key').unique(),
+    /** What that request asked for (category, place, note, photo digest), to tell a retry from a different report. */
+    requestHash: text('request_hash'),
     verifiedAt: timestamp('verified_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

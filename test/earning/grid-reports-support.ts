@@ -45,8 +45,8 @@ async function answer(res: Response) {
 }
 
 /** POST a multipart form (FormData sets its own content-type with the boundary). */
-export async function postForm(t: TestApp, path: string, form: FormData, token?: string) {
-  const res = await t.app.request(path, { method: 'POST', body: form, headers: token ? { authorization: `Bearer ${token}` } : {} });
+export async function postForm(t: TestApp, path: string, form: FormData, token?: string, headers: Record<string, string> = {}) {
+  const res = await t.app.request(path, { method: 'POST', body: form, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
   return answer(res);
 }
 
@@ -56,6 +56,7 @@ export interface FileOptions {
   category?: string;
   note?: string;
   photo?: { bytes: Uint8Array; name?: string; type?: string };
+  idempotencyKey?: string;
 }
 
 /** Files a grid report as `token`'s driver. */
@@ -64,7 +65,7 @@ export function fileReport(t: TestApp, token: string, o: FileOptions = {}) {
     { lat: o.lat ?? HERE.lat, lng: o.lng ?? HERE.lng, category: o.category ?? 'pothole', ...(o.note !== undefined ? { note: o.note } : {}) },
     o.photo ?? { bytes: png() },
   );
-  return postForm(t, '/api/grid-reports', form, token);
+  return postForm(t, '/api/grid-reports', form, token, o.idempotencyKey ? { 'idempotency-key': o.idempotencyKey } : {});
 }
 
 /** Files a report that must succeed; returns its JSON. */

@@ -84,6 +84,40 @@ describe('report a road problem', () => {
     ]);
   });
 
+  it('retries a dropped upload with the same Idempotency-Key, and a new send after a refusal gets a new one', async () => {
+    let answer: 'drop' | 'refuse' | 'file' = 'drop';
+    const fake = fakeApi({
+      'GET /api/me': () => driver,
+      'POST /api/grid-reports': () => {
+        if (answer === 'drop') {
+          answer = 'refuse';
+          throw new TypeError('Failed to fetch');
+        }
+        if (answer === 'refuse') {
+          answer = 'file';
+          return reply(422, { type: 'https://milepost.dev/problems/validation-failed', title: 'Not valid', status: 422, detail: 'try later' });
+        }
+        return reply(201, report());
+      },
+    });
+    const user = userEvent.setup();
+    renderPage(ReportNew, { url: '/earn/reports/new' });
+    await user.upload(screen.getByLabelText('Photo of the problem'), jpeg());
+    await user.type(screen.getByLabelText('Latitude'), '22.5401');
+    await user.type(screen.getByLabelText('Longitude'), '113.9345');
+    await user.selectOptions(screen.getByLabelText('What kind of problem'), 'Pothole');
+    await user.click(screen.getByRole('button', { name: 'Send report' }));
+    expect(await screen.findByText('try later')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Send report' }));
+    expect(await screen.findByText(`elsewhere: /earn/reports/${report().id}?sent=1`)).toBeTruthy();
+
+    const keys = posts(fake).map((c) => c.headers.get('idempotency-key'));
+    expect(keys).toHaveLength(3);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{32,36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).not.toBe(keys[0]);
+  });
+
   it('says so when location is denied, moves to the latitude box and sends what the driver types', async () => {
     const fake = api();
     stubGeolocation((_ok, fail) => fail({ code: 1, message: 'User denied Geolocation' } as GeolocationPositionError));

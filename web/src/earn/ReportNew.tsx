@@ -1,6 +1,6 @@
 import { A, action, redirect, useAction } from '@solidjs/router';
 import { For, Show, createSignal, type JSX } from 'solid-js';
-import type { ProblemFieldError } from '../api/client';
+import { ApiUnreachable, newIdempotencyKey, type ProblemFieldError } from '../api/client';
 import { fieldError } from '../api/error-words';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { usePageTitle } from '../lib/page-title';
@@ -31,13 +31,17 @@ function missing(data: FormData): ProblemFieldError[] {
   return problems;
 }
 
-/** Sends the form as it is (multipart: photo, lat, lng, category, note). */
-export const sendReport = action(async (data: FormData) => {
+/**
+ * Sends the form as it is (multipart: photo, lat, lng, category, note). The Idempotency-Key stays
+ * the same while the outcome is unknown (the connection dropped), so sending again then cannot
+ * file the report twice; after a definite answer the next send is new.
+ */
+export const sendReport = action(async (data: FormData, idempotencyKey: string) => {
   const problems = missing(data);
   if (problems.length > 0) throw formProblem(problems);
   let reportId: string;
   try {
-    reportId = (await fileReport(data)).id;
+    reportId = (await fileReport(data, idempotencyKey)).id;
   } catch (error) {
     throw onPhotoField(error);
   }
@@ -53,11 +57,16 @@ export default function ReportNew() {
   const submission = useFormSubmission(sendReport);
   const send = useAction(sendReport);
   const [photo, setPhoto] = createSignal<File | null>(null);
+  let unanswered: string | undefined;
   const onSubmit: JSX.EventHandler<HTMLFormElement, SubmitEvent> = (event) => {
     event.preventDefault();
     if (submission.pending()) return;
-    // A failure stays on the submission, where the form reads it; nothing else to do with it here.
-    send(formWithPhoto(event.currentTarget, photo())).catch(() => undefined);
+    const key = unanswered ?? newIdempotencyKey();
+    unanswered = key;
+    // A failure stays on the submission, where the form reads it; here only whether it was answered.
+    send(formWithPhoto(event.currentTarget, photo()), key).catch((error: unknown) => {
+      if (!(error instanceof ApiUnreachable)) unanswered = undefined;
+    });
   };
   const failure = () => submission.failure();
   const error = (name: string) => fieldError(failure(), name);

@@ -59,15 +59,17 @@ export const getMyAppeals = query(
   'earn.myAppeals',
 );
 
-// The three writes below take no Idempotency-Key on the server, so they are never retried
-// automatically: a second POST would file a second claim, report or appeal.
-
-/** JSON without a photo; multipart (the same fields and `photo`) with one. */
-/** Retried with the same key when the connection drops: the server files the claim once. */
+/**
+ * JSON without a photo; multipart (the same fields and `photo`) with one. Retried with the same
+ * key when the connection drops: the server files the claim once.
+ */
 export const submitClaim = (body: ClaimBody | FormData, idempotencyKey: string) =>
   withRetries(() => http.post<Claim>('/api/volunteering', body, { idempotencyKey }));
 
-/** multipart: photo, lat, lng, category, note. */
-export const fileReport = (form: FormData) => http.post<GridReport>('/api/grid-reports', form);
+/** multipart: photo, lat, lng, category, note. Retried with the same key: the server files the report once. */
+export const fileReport = (form: FormData, idempotencyKey: string) =>
+  withRetries(() => http.post<GridReport>('/api/grid-reports', form, { idempotencyKey }));
+
+// Appeals take no Idempotency-Key on the server, so they are never retried automatically.
 
 export const fileAppeal = (body: AppealBody) => http.post<Appeal>('/api/appeals', body);
