@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import ClaimNew from '../../../web/src/earn/ClaimNew';
 import { setLanguage } from '../../../web/src/i18n';
 import { fakeApi, reply, renderPage } from '../support/render';
-import { claim, deferred, driver } from './fixtures';
+import { claim, deferred, driver, droppedThenRefusedThen } from './fixtures';
 
 async function fillClaim(user: ReturnType<typeof userEvent.setup>) {
   await user.type(screen.getByLabelText('Event'), 'Exam day convoy');
@@ -39,20 +39,9 @@ describe('claim volunteering hours', () => {
   });
 
   it('retries a dropped connection with the same Idempotency-Key, and a new send after a refusal gets a new one', async () => {
-    let answer: 'drop' | 'refuse' | 'file' = 'drop';
     const api = fakeApi({
       'GET /api/me': () => driver,
-      'POST /api/volunteering': () => {
-        if (answer === 'drop') {
-          answer = 'refuse';
-          throw new TypeError('Failed to fetch');
-        }
-        if (answer === 'refuse') {
-          answer = 'file';
-          return reply(422, { type: 'https://milepost.dev/problems/validation-failed', title: 'Not valid', status: 422, detail: 'try later' });
-        }
-        return reply(201, claim());
-      },
+      'POST /api/volunteering': droppedThenRefusedThen(() => reply(201, claim())),
     });
     const user = userEvent.setup();
     renderPage(ClaimNew, { url: '/earn/volunteering/new' });

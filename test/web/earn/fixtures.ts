@@ -1,4 +1,5 @@
 import type { Appeal, Claim, GridReportDetail } from '../../../web/src/earn/api';
+import { reply } from '../support/render';
 
 export const driver = { id: 'd0000000-0000-4000-8000-000000000001', role: 'driver', name: 'Li Wei', phone: '13900000001', plateNumber: '粤B12345' };
 
@@ -71,4 +72,18 @@ export function deferred<T>() {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+/**
+ * A send on a bad connection: the first call never gets an answer (the connection drops), the
+ * second is refused with a 422 "try later", the third gets `answer`.
+ */
+export function droppedThenRefusedThen(answer: () => ReturnType<typeof reply>) {
+  let calls = 0;
+  return () => {
+    calls++;
+    if (calls === 1) throw new TypeError('Failed to fetch');
+    if (calls === 2) return reply(422, { type: 'https://milepost.dev/problems/validation-failed', title: 'Not valid', status: 422, detail: 'try later' });
+    return answer();
+  };
 }

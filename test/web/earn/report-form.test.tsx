@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import ReportNew from '../../../web/src/earn/ReportNew';
 import { setLanguage } from '../../../web/src/i18n';
 import { type FakeApi, fakeApi, reply, renderPage } from '../support/render';
-import { driver, report } from './fixtures';
+import { driver, report, droppedThenRefusedThen } from './fixtures';
 
 const jpeg = () => new File([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])], 'pothole.jpg', { type: 'image/jpeg' });
 
@@ -85,20 +85,9 @@ describe('report a road problem', () => {
   });
 
   it('retries a dropped upload with the same Idempotency-Key, and a new send after a refusal gets a new one', async () => {
-    let answer: 'drop' | 'refuse' | 'file' = 'drop';
     const fake = fakeApi({
       'GET /api/me': () => driver,
-      'POST /api/grid-reports': () => {
-        if (answer === 'drop') {
-          answer = 'refuse';
-          throw new TypeError('Failed to fetch');
-        }
-        if (answer === 'refuse') {
-          answer = 'file';
-          return reply(422, { type: 'https://milepost.dev/problems/validation-failed', title: 'Not valid', status: 422, detail: 'try later' });
-        }
-        return reply(201, report());
-      },
+      'POST /api/grid-reports': droppedThenRefusedThen(() => reply(201, report())),
     });
     const user = userEvent.setup();
     renderPage(ReportNew, { url: '/earn/reports/new' });
