@@ -1,6 +1,7 @@
 import { A, action, redirect, useAction } from '@solidjs/router';
 import { Show, createSignal, type JSX } from 'solid-js';
-import { ApiUnreachable, newIdempotencyKey, type ProblemFieldError } from '../api/client';
+import type { ProblemFieldError } from '../api/client';
+import { intentKey } from '../lib/intent-key';
 import { fieldError } from '../api/error-words';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { usePageTitle } from '../lib/page-title';
@@ -63,16 +64,12 @@ export default function ClaimNew() {
   const submission = useFormSubmission(sendClaim);
   const send = useAction(sendClaim);
   const [photo, setPhoto] = createSignal<File | null>(null);
-  let unanswered: string | undefined;
+  const key = intentKey();
   const onSubmit: JSX.EventHandler<HTMLFormElement, SubmitEvent> = (event) => {
     event.preventDefault();
     if (submission.pending()) return;
-    const key = unanswered ?? newIdempotencyKey();
-    unanswered = key;
-    // A failure stays on the submission, where the form reads it; here only whether it was answered.
-    send(formWithPhoto(event.currentTarget, photo()), key).catch((error: unknown) => {
-      if (!(error instanceof ApiUnreachable)) unanswered = undefined;
-    });
+    // A failure stays on the submission, where the form reads it; the key only needs to know of it.
+    send(formWithPhoto(event.currentTarget, photo()), key.next()).catch(key.failed);
   };
   const failure = () => submission.failure();
   const error = (name: string) => fieldError(failure(), name);
