@@ -23,8 +23,39 @@ export interface ResolvedSession {
   csrfToken: string;
 }
 
+/**
+ * Sessions this process has read lately, by token hash, so a signed-in request does not pay a
+ * round trip to PostgreSQL for its session every time. An entry is kept for `SESSION_CACHE_MS`
+ * and never past the session's own expiry. Signing out in this process drops the entry at once;
+ * a session ended by another process (its own sign-out) still works here for at most
+ * `SESSION_CACHE_MS`. Unknown tokens are not cached: they always ask the database.
+ */
+export const SESSION_CACHE_MS = 5_000;
+const SESSION_CACHE_SIZE = 20_000;
+
+interface CachedSession extends ResolvedSession {
+  expiresAt: Date;
+  /** `performance.now()` when read: the cache's age is wall time, whatever the app clock says. */
+  readAt: number;
+}
+
+const caches = new WeakMap<Db, Map<string, CachedSession>>();
+
+function cacheOf(db: Db): Map<string, CachedSession> {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  return cache;
+}
+
 /** The user behind a token, or null if the token is unknown or expired. */
 export async function resolveSession(db: Db, token: string, now: Date): Promise<ResolvedSession | null> {
+  const tokenHash = hashToken(token);
+  const cache = cacheOf(db);
+  const cached = cache.get(tokenHash);
+  if (cached) {
+    if (cached.expiresAt > now && performance.now() - cached.readAt < SESSION_CACHE_MS) return { user: cached.user, csrfToken: cached.csrfToken };
+    cache.delete(tokenHash);
+  }
   const [row] = await db
     .select({
       id: users.id,
@@ -33,16 +64,24 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
       phone: users.phone,
       partnerId: users.partnerId,
       csrfToken: sessions.csrfToken,
+      expiresAt: sessions.expiresAt,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, now)))
+    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)))
     .limit(1);
   if (!row) return null;
-  const { csrfToken, ...user } = row;
+  const { csrfToken, expiresAt, ...user } = row;
+  // Oldest first out: a Map iterates in insertion order.
+  if (cache.size >= SESSION_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  // Shared by every request on this session until it leaves the cache: nobody may change it.
+  Object.freeze(user);
+  cache.set(tokenHash, { user, csrfToken, expiresAt, readAt: performance.now() });
   return { user, csrfToken };
 }
 
 export async function endSession(db: Db, token: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+  const tokenHash = hashToken(token);
+  cacheOf(db).delete(tokenHash);
+  await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
 }

@@ -6,9 +6,8 @@ import { AppError } from '../errors';
 import type { SessionUser } from '../http/env';
 import { createRouter, jsonBody, jsonContent, problems, signedIn } from '../http/openapi';
 import { spreadsheetSafe } from '../http/csv';
-import { driverAvailable } from '../ledger/reads';
 import { IdempotencyHeader } from '../ledger/ledger.schemas';
-import { currentGrade, meetsGrade, priceFor } from '../rating/benefits';
+import { meetsGrade, priceFor, type BenefitTable } from '../rating/benefits';
 import type { Db } from '../../db/client';
 import type { Grade } from '../../db/schema/index';
 import {
@@ -28,7 +27,7 @@ import {
   StatementQuery,
   UpdateOfferBody,
 } from './market.schemas';
-import { approveOffer, CatalogCache, createOffer, filterAndSort, findOffer, isOpen, offersWithStatus, updateOffer, type CatalogOffer } from './offers';
+import { approveOffer, CatalogCache, createOffer, filterAndSort, findOffer, isOpen, offersWithStatus, shopViewOf, updateOffer, type CatalogOffer } from './offers';
 import {
   cancelRedemption,
   confirmVoucher,
@@ -50,16 +49,16 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 interface Viewer {
   grade: Grade | null;
   available: Decimal | null;
+  benefits?: BenefitTable;
 }
 
 async function viewerOf(db: Db, user: SessionUser | null): Promise<Viewer> {
   if (!user || user.role !== 'driver') return { grade: null, available: null };
-  const [grade, available] = await Promise.all([currentGrade(db, user.id), driverAvailable(db, user.id)]);
-  return { grade, available };
+  return shopViewOf(db, user.id);
 }
 
 function offerJson(o: CatalogOffer, viewer: Viewer): z.infer<typeof Offer> {
-  const yourPrice = priceFor(o.price, viewer.grade);
+  const yourPrice = priceFor(o.price, viewer.grade, viewer.benefits);
   return {
     id: o.id,
     partner: { id: o.partnerId, name: o.partnerName, kind: o.partnerKind, region: o.partnerRegion },
@@ -341,7 +340,7 @@ export function createMarketRoutes(catalog = new CatalogCache()) {
       list = filterAndSort(list, query);
       if (query.affordable && viewer.available) {
         const available = viewer.available;
-        list = list.filter((o) => available.greaterThanOrEqualTo(priceFor(o.price, viewer.grade)) && meetsGrade(viewer.grade, o.minGrade));
+        list = list.filter((o) => available.greaterThanOrEqualTo(priceFor(o.price, viewer.grade, viewer.benefits)) && meetsGrade(viewer.grade, o.minGrade));
       }
       const page = pageOf(list, query.cursor, query.limit ?? 20);
       return c.json({ items: page.items.map((o) => offerJson(o, viewer)), nextCursor: page.nextCursor }, 200);
@@ -374,9 +373,8 @@ export function createMarketRoutes(catalog = new CatalogCache()) {
       const driver = currentUser(c);
       const { offerId } = c.req.valid('json');
       const key = c.req.valid('header')['idempotency-key'];
-      const { redemption, replayed } = await redeem(c.var.db, c.var.clock, driver, offerId, key);
-      const details = await redemptionDetails(c.var.db, redemption.id);
-      return c.json(redemptionJson(redemption, details!, await voucherQr(redemption.code), replayed), 201);
+      const { redemption, details, replayed } = await redeem(c.var.db, c.var.clock, driver, offerId, key);
+      return c.json(redemptionJson(redemption, details, await voucherQr(redemption.code), replayed), 201);
     })
     .openapi(myRedemptionsRoute, async (c) => {
       const rows = await myRedemptions(c.var.db, currentUser(c).id);

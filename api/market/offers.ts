@@ -1,8 +1,9 @@
 import Decimal from 'decimal.js';
 import { and, eq, sql } from 'drizzle-orm';
 import type { z } from '@hono/zod-openapi';
-import type { Db } from '../../db/client';
-import { offers, partners, type OfferStatus } from '../../db/schema/index';
+import { queryOne, type Db } from '../../db/client';
+import { offers, partners, type Grade, type OfferStatus } from '../../db/schema/index';
+import { benefitTableOf, POLICY_IN_FORCE, type BenefitTable } from '../rating/benefits';
 import { audit } from '../audit/audit';
 import { AppError } from '../errors';
 import type { SessionUser } from '../http/env';
@@ -155,6 +156,27 @@ export async function offersWithStatus(db: Db, status: OfferStatus, partnerId?: 
     .innerJoin(partners, eq(partners.id, offers.partnerId))
     .where(and(eq(offers.status, status), partnerId ? eq(offers.partnerId, partnerId) : sql`true`));
   return rows.map(flatten);
+}
+
+/** What the shop shows a driver beside each offer: their price, whether they qualify and can afford it. */
+export interface ShopView {
+  grade: Grade;
+  available: Decimal | null;
+  benefits: BenefitTable;
+}
+
+/**
+ * A driver's grade (B until first graded, as everywhere), available points and the benefits of
+ * the rating policy in force, in one round trip: every catalog page asks for them.
+ */
+export async function shopViewOf(db: Db, driverId: string): Promise<ShopView> {
+  const row = await queryOne<{ policy: Parameters<typeof benefitTableOf>[0]; grade: Grade; available: string | null }>(
+    db,
+    sql`select ${POLICY_IN_FORCE} as policy,
+               coalesce((select grade from driver_ratings where driver_id = ${driverId}), 'B') as grade,
+               (select (posted - debits_pending)::text from ledger_accounts where kind = 'driver_wallet' and owner_id = ${driverId}) as available`,
+  );
+  return { grade: row!.grade, available: row!.available === null ? null : new Decimal(row!.available), benefits: benefitTableOf(row!.policy) };
 }
 
 /** Open for redemption at `now`: active, within its window, from an active partner. */

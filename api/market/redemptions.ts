@@ -2,40 +2,26 @@ import { createHash, randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
-import type { Db } from '../../db/client';
+import { queryOne, type Db } from '../../db/client';
 import { isUniqueViolation } from '../../db/errors';
-import { ledgerAccounts, ledgerTransfers, offers, partners, redemptions, settlements, users, type LimitPeriod, type RedemptionStatus } from '../../db/schema/index';
+import { ledgerTransfers, offers, partners, redemptions, settlements, users, type LimitPeriod, type RedemptionStatus } from '../../db/schema/index';
 import { audit } from '../audit/audit';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import type { SessionUser } from '../http/env';
 import { findAccount, PROGRAMME_ACCOUNTS } from '../ledger/accounts';
-import { createLedger, outcomeError } from '../ledger/ledger';
-import { currentGrade, meetsGrade, priceFor } from '../rating/benefits';
-import { findOffer, isOpen } from './offers';
+import { createLedger, outcomeError, type LedgerOutcome } from '../ledger/ledger';
+import { countCommitted } from '../ledger/committed';
+import { DEFAULT_POLICY } from '../rating/policy';
 import { newVoucherCode, parseVoucherCode } from './voucher';
 import { isRetryable } from '../../db/transaction';
 
 export const VOUCHER_DAYS = 30;
 const DAY = 86_400_000;
 
-/** Per-driver limits count over a rolling window ending now. */
-const PERIOD_MS: Record<LimitPeriod, number | null> = { day: DAY, week: 7 * DAY, month: 30 * DAY, year: 365 * DAY, ever: null };
-
 export type RedemptionRow = typeof redemptions.$inferSelect;
 
-
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('base64url');
-
-async function lockWallet(db: Db, driverId: string): Promise<string> {
-  const [wallet] = await db
-    .select({ id: ledgerAccounts.id })
-    .from(ledgerAccounts)
-    .where(and(eq(ledgerAccounts.kind, 'driver_wallet'), eq(ledgerAccounts.ownerId, driverId)))
-    .for('no key update');
-  if (!wallet) throw new AppError('not_found', 'you have no points wallet');
-  return wallet.id;
-}
 
 function offerClosedReason(offer: { status: string; partnerStatus: string; validFrom: Date | null; validTo: Date | null }, now: Date): string {
   if (offer.partnerStatus !== 'active') return 'the partner is not taking vouchers at the moment';
@@ -44,113 +30,125 @@ function offerClosedReason(offer: { status: string; partnerStatus: string; valid
   return `the offer ended on ${offer.validTo!.toISOString().slice(0, 10)}`;
 }
 
+/** What a voucher shows besides the redemption itself. */
+export interface VoucherDetails {
+  offerTitle: string;
+  faceValue: string;
+  partnerName: string;
+  partnerAddress: string | null;
+}
+
 export interface Redeemed {
   redemption: RedemptionRow;
+  details: VoucherDetails;
   replayed: boolean;
 }
 
+/** `market_redeem`'s answer: a redemption (new or replayed), or why not. */
+type RedeemAnswer =
+  | (VoucherDetails & { replayed: boolean; redemption: Record<keyof RedemptionRow, string | null>; refused?: undefined })
+  | {
+      refused: 'no_wallet' | 'idempotency_conflict' | 'offer_not_found' | 'offer_not_active' | 'grade_too_low' | 'limit_reached' | 'out_of_stock' | 'insufficient_funds';
+      status?: string;
+      partnerStatus?: string;
+      validFrom?: string | null;
+      validTo?: string | null;
+      grade?: string;
+      minGrade?: string;
+      perDriverLimit?: number;
+      limitPeriod?: LimitPeriod;
+      price?: string;
+    };
+
+const when = (v: string | null) => (v === null ? null : new Date(v));
+
+function redemptionOf(r: Record<keyof RedemptionRow, string | null>): RedemptionRow {
+  return {
+    id: r.id!,
+    offerId: r.offerId!,
+    driverId: r.driverId!,
+    partnerId: r.partnerId!,
+    holdId: r.holdId!,
+    code: r.code!,
+    price: new Decimal(r.price!),
+    captured: r.captured === null ? null : new Decimal(r.captured),
+    status: r.status as RedemptionStatus,
+    requestKey: r.requestKey!,
+    requestHash: r.requestHash!,
+    expiresAt: new Date(r.expiresAt!),
+    createdAt: new Date(r.createdAt!),
+    resolvedAt: when(r.resolvedAt),
+    resolvedBy: r.resolvedBy,
+    settlementId: r.settlementId,
+  };
+}
+
+function refusal(answer: Extract<RedeemAnswer, { refused: string }>, offerId: string, now: Date): AppError {
+  switch (answer.refused) {
+    case 'no_wallet':
+      return new AppError('not_found', 'you have no points wallet');
+    case 'idempotency_conflict':
+      return new AppError('idempotency_conflict', 'this Idempotency-Key was used to redeem a different offer');
+    case 'offer_not_found':
+      return new AppError('offer_not_found', `no offer ${offerId}`);
+    case 'offer_not_active':
+      return new AppError(
+        'offer_not_active',
+        offerClosedReason({ status: answer.status!, partnerStatus: answer.partnerStatus!, validFrom: when(answer.validFrom ?? null), validTo: when(answer.validTo ?? null) }, now),
+      );
+    case 'grade_too_low':
+      return new AppError('grade_too_low', `this offer needs grade ${answer.minGrade} or better; your grade is ${answer.grade}`);
+    case 'limit_reached': {
+      const per = answer.limitPeriod === 'ever' ? 'in total' : `per ${answer.limitPeriod}`;
+      return new AppError('limit_reached', `you can redeem this offer ${answer.perDriverLimit} time(s) ${per}`);
+    }
+    case 'out_of_stock':
+      return new AppError('out_of_stock', 'all vouchers for this offer are taken');
+    case 'insufficient_funds':
+      return new AppError('insufficient_funds', `this voucher costs ${new Decimal(answer.price!).toFixed(2)} points; you have fewer available`);
+  }
+}
+
+/** Benefits before the committee stores a rating policy, for the database's pricing. */
+const DEFAULT_BENEFITS_JSON = JSON.stringify(DEFAULT_POLICY.benefits);
+
 /**
- * Spends points on an offer, all in one transaction: the driver's wallet row is locked first
- * (so a driver's own redeems serialise and the per-driver limit holds), then the offer's stock is
- * decremented with a guarded UPDATE, then the ledger places the hold. Any refusal rolls back all
- * of it. The same Idempotency-Key returns the first voucher.
+ * Spends points on an offer in one transaction and one round trip (`market_redeem`, migration
+ * 0007): the driver's wallet row is locked first (so a driver's own redeems serialise and the
+ * per-driver limit holds), the offer, grade, limit, stock and points are checked, then one is
+ * taken from stock with a guarded UPDATE, the ledger places the hold and the voucher is stored.
+ * A refusal changes nothing. The same Idempotency-Key returns the first voucher.
  */
 export async function redeem(db: Db, clock: Clock, driver: SessionUser, offerId: string, idempotencyKey: string): Promise<Redeemed> {
   const requestKey = `${driver.id}:${idempotencyKey}`;
   const requestHash = hashOf({ offerId });
-  const replay = async (on: Db = db): Promise<Redeemed | null> => {
-    const [prior] = await on.select().from(redemptions).where(eq(redemptions.requestKey, requestKey));
-    if (!prior) return null;
-    if (prior.requestHash !== requestHash) throw new AppError('idempotency_conflict', 'this Idempotency-Key was used to redeem a different offer');
-    return { redemption: prior, replayed: true };
-  };
-  const grade = await currentGrade(db, driver.id);
   for (let attempt = 0; ; attempt++) {
+    const now = clock.now();
+    const id = randomUUID();
+    const request = {
+      driverId: driver.id,
+      offerId,
+      id,
+      code: newVoucherCode(),
+      requestKey,
+      requestHash,
+      expiresAt: new Date(now.getTime() + VOUCHER_DAYS * DAY).toISOString(),
+    };
     try {
-      return await db.transaction(async (tx) => {
-        const now = clock.now();
-        const wallet = await lockWallet(tx, driver.id);
-        // A retry finds its voucher here, including one that raced the first call: the wallet
-        // lock orders a driver's redeems, so the first one has committed by now.
-        const first = await replay(tx);
-        if (first) return first;
-        const offer = await findOffer(tx, offerId);
-        if (!offer) throw new AppError('offer_not_found', `no offer ${offerId}`);
-        if (!isOpen(offer, now)) throw new AppError('offer_not_active', offerClosedReason(offer, now));
-        if (!meetsGrade(grade, offer.minGrade)) {
-          throw new AppError('grade_too_low', `this offer needs grade ${offer.minGrade} or better; your grade is ${grade ?? 'not yet rated'}`);
-        }
-        const window = PERIOD_MS[offer.limitPeriod];
-        const [used] = await tx
-          .select({ n: sql<number>`count(*)::int` })
-          .from(redemptions)
-          .where(
-            and(
-              eq(redemptions.driverId, driver.id),
-              eq(redemptions.offerId, offerId),
-              inArray(redemptions.status, ['held', 'confirmed']),
-              window === null ? sql`true` : gte(redemptions.createdAt, new Date(now.getTime() - window)),
-            ),
-          );
-        if ((used?.n ?? 0) >= offer.perDriverLimit) {
-          const per = offer.limitPeriod === 'ever' ? 'in total' : `per ${offer.limitPeriod}`;
-          throw new AppError('limit_reached', `you can redeem this offer ${offer.perDriverLimit} time(s) ${per}`);
-        }
-        const [taken] = await tx
-          .update(offers)
-          .set({ stockLeft: sql`${offers.stockLeft} - 1` })
-          .where(and(eq(offers.id, offerId), eq(offers.status, 'active'), sql`${offers.stockLeft} > 0`))
-          .returning({ id: offers.id });
-        if (!taken) throw new AppError('out_of_stock', 'all vouchers for this offer are taken');
-
-        const settlement = await findAccount(tx, { kind: 'partner_settlement', ownerId: offer.partnerId });
-        if (!settlement) throw new Error(`partner ${offer.partnerId} has no settlement account`);
-        const id = randomUUID();
-        const price = priceFor(offer.price, grade);
-        const expiresAt = new Date(now.getTime() + VOUCHER_DAYS * DAY);
-        const hold = await createLedger(tx, clock).run({
-          op: 'hold',
-          key: `redeem:${id}`,
-          debit: wallet,
-          credit: settlement,
-          amount: price,
-          expiresAt,
-          code: 'redeem',
-          reason: offer.title,
-          actorId: driver.id,
-          refType: 'redemption',
-          refId: id,
-        });
-        if (!hold.ok) {
-          if (hold.code === 'insufficient_funds') {
-            throw new AppError('insufficient_funds', `this voucher costs ${price.toFixed(2)} points; you have fewer available`);
-          }
-          throw outcomeError(hold);
-        }
-        const [created] = await tx
-          .insert(redemptions)
-          .values({
-            id,
-            offerId,
-            driverId: driver.id,
-            partnerId: offer.partnerId,
-            holdId: hold.transferId,
-            code: newVoucherCode(),
-            price,
-            status: 'held',
-            requestKey,
-            requestHash,
-            expiresAt,
-            createdAt: now,
-          })
-          .returning();
-        return { redemption: created!, replayed: false };
-      });
+      const answer = (
+        await queryOne<{ r: RedeemAnswer }>(
+          db,
+          sql`select market_redeem(${JSON.stringify(request)}::jsonb, ${now.toISOString()}::timestamptz, ${DEFAULT_BENEFITS_JSON}::jsonb) as r`,
+        )
+      )!.r;
+      if (answer.refused) throw refusal(answer, offerId, now);
+      const redemption = redemptionOf(answer.redemption);
+      if (!answer.replayed) countCommitted(db, [{ op: 'hold', code: 'redeem' }], [{ ok: true, replayed: false } as LedgerOutcome]);
+      const { offerTitle, faceValue, partnerName, partnerAddress } = answer;
+      return { redemption, details: { offerTitle, faceValue, partnerName, partnerAddress }, replayed: answer.replayed };
     } catch (error) {
-      if (isUniqueViolation(error, 'request_key')) {
-        const first = await replay();
-        if (first) return first;
-      }
+      // Two first calls with one key at once: the loser sees the winner's voucher on the retry.
+      if (isUniqueViolation(error, 'request_key') && attempt < 3) continue;
       // A voucher code collision (about 1 in 10^13 per pair) just draws another code.
       if (isUniqueViolation(error, 'code') && attempt < 3) continue;
       // Nothing was written; a deadlock with, say, an expiry sweep just runs the redeem again.

@@ -47,8 +47,30 @@ export function priceFor(price: Decimal, grade: Grade | null, table: BenefitTabl
   return price.times(new Decimal(1).minus(benefitsOf(grade, table).priceDiscount)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 }
 
+type PolicyJson = { id: string; benefits: unknown } | string | null;
+
+/**
+ * The policy version in force by the database's clock, as `{id, benefits}` JSON: a scalar
+ * subquery to select beside whatever else a query reads, then give to `benefitTableOf`.
+ */
+export const POLICY_IN_FORCE = sql`(select json_build_object('id', id, 'benefits', policy->'benefits')
+                                      from rating_policy_versions where effective_from <= now()
+                                     order by effective_from desc, version desc limit 1)`;
+
+/** The benefit table of a `POLICY_IN_FORCE` value (the defaults when no version is stored yet). */
+export function benefitTableOf(value: PolicyJson): BenefitTable {
+  const policy = value ? json(value) : null;
+  let table = DEFAULT_BENEFITS;
+  if (policy) {
+    table = tables.get(policy.id) ?? tableOf(RatingPolicy.shape.benefits.parse(policy.benefits));
+    tables.set(policy.id, table);
+  }
+  inForce = table;
+  return table;
+}
+
 interface GradesRow extends Record<string, unknown> {
-  policy: { id: string; benefits: unknown } | string | null;
+  policy: PolicyJson;
   grades: Array<{ driverId: string; grade: Grade }> | string;
 }
 
@@ -63,20 +85,12 @@ const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as
 export async function gradesAndBenefits(db: Db, driverIds: readonly string[]): Promise<{ grades: Map<string, Grade>; table: BenefitTable }> {
   const row = await queryOne<GradesRow>(
     db,
-    sql`select (select json_build_object('id', id, 'benefits', policy->'benefits')
-                  from rating_policy_versions where effective_from <= now()
-                 order by effective_from desc, version desc limit 1) as policy,
+    sql`select ${POLICY_IN_FORCE} as policy,
                coalesce((select json_agg(json_build_object('driverId', driver_id, 'grade', grade))
                            from driver_ratings
                           where driver_id in (select (jsonb_array_elements_text(${JSON.stringify(driverIds)}::jsonb))::uuid)), '[]'::json) as grades`,
   );
-  const policy = row?.policy ? json(row.policy) : null;
-  let table = DEFAULT_BENEFITS;
-  if (policy) {
-    table = tables.get(policy.id) ?? tableOf(RatingPolicy.shape.benefits.parse(policy.benefits));
-    tables.set(policy.id, table);
-  }
-  inForce = table;
+  const table = benefitTableOf(row?.policy ?? null);
   const stored = new Map(json(row?.grades ?? []).map((g) => [g.driverId, g.grade] as const));
   return { grades: new Map(driverIds.map((id) => [id, stored.get(id) ?? 'B'])), table };
 }
