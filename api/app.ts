@@ -82,6 +82,8 @@ export function createApp(deps: AppDeps) {
     ]),
   );
   app.use('/api/*', (c, next) => {
+    // A GET or HEAD has no body to limit; asking for one would build a whole fetch Request.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const upload = uploadLimitFor(c.req.method, c.req.path);
     return (upload ? uploadLimits.get(upload)! : jsonLimit)(c, next);
   });

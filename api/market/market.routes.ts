@@ -27,7 +27,7 @@ import {
   StatementQuery,
   UpdateOfferBody,
 } from './market.schemas';
-import { approveOffer, CatalogCache, createOffer, filterAndSort, findOffer, isOpen, offersWithStatus, shopViewOf, updateOffer, type CatalogOffer } from './offers';
+import { approveOffer, CatalogCache, createOffer, filterAndSort, findOffer, isOpen, offersWithStatus, ShopViewCache, updateOffer, type CatalogOffer } from './offers';
 import {
   cancelRedemption,
   confirmVoucher,
@@ -52,9 +52,9 @@ interface Viewer {
   benefits?: BenefitTable;
 }
 
-async function viewerOf(db: Db, user: SessionUser | null): Promise<Viewer> {
+function viewerOf(views: ShopViewCache, db: Db, user: SessionUser | null): Promise<Viewer> | Viewer {
   if (!user || user.role !== 'driver') return { grade: null, available: null };
-  return shopViewOf(db, user.id);
+  return views.get(db, user.id);
 }
 
 function offerJson(o: CatalogOffer, viewer: Viewer): z.infer<typeof Offer> {
@@ -321,8 +321,8 @@ function monthBounds(now: Date): { from: Date; to: Date } {
   };
 }
 
-/** The market's routes; each app gets its own catalog cache. */
-export function createMarketRoutes(catalog = new CatalogCache()) {
+/** The market's routes; each app gets its own catalog and shop-view caches. */
+export function createMarketRoutes(catalog = new CatalogCache(), views = new ShopViewCache()) {
   return createRouter()
     .openapi(catalogRoute, async (c) => {
       const user = currentUser(c);
@@ -331,7 +331,7 @@ export function createMarketRoutes(catalog = new CatalogCache()) {
       if (status !== 'active' && user.role !== 'committee' && user.role !== 'partner_staff') {
         throw new AppError('forbidden', 'only committee members and partner staff see offers that are not active');
       }
-      const viewer = await viewerOf(c.var.db, user);
+      const viewer = await viewerOf(views, c.var.db, user);
       const now = c.var.clock.now();
       let list =
         status === 'active'
@@ -350,7 +350,7 @@ export function createMarketRoutes(catalog = new CatalogCache()) {
       const offer = await findOffer(c.var.db, c.req.valid('param').id);
       const visible = offer && (offer.status === 'active' || user.role === 'committee' || (user.role === 'partner_staff' && user.partnerId === offer.partnerId));
       if (!visible) throw new AppError('offer_not_found', `no offer ${c.req.valid('param').id}`);
-      return c.json(offerJson(offer, await viewerOf(c.var.db, user)), 200);
+      return c.json(offerJson(offer, await viewerOf(views, c.var.db, user)), 200);
     })
     .openapi(createOfferRoute, async (c) => {
       const created = await createOffer(c.var.db, currentUser(c), c.req.valid('json'), c.var.clock.now());
@@ -373,7 +373,8 @@ export function createMarketRoutes(catalog = new CatalogCache()) {
       const driver = currentUser(c);
       const { offerId } = c.req.valid('json');
       const key = c.req.valid('header')['idempotency-key'];
-      const { redemption, details, replayed } = await redeem(c.var.db, c.var.clock, driver, offerId, key);
+      // Whatever the answer, the shop shows this driver's points afresh from now on.
+      const { redemption, details, replayed } = await redeem(c.var.db, c.var.clock, driver, offerId, key).finally(() => views.forget(driver.id));
       return c.json(redemptionJson(redemption, details, await voucherQr(redemption.code), replayed), 201);
     })
     .openapi(myRedemptionsRoute, async (c) => {
@@ -387,6 +388,7 @@ export function createMarketRoutes(catalog = new CatalogCache()) {
     })
     .openapi(cancelRoute, async (c) => {
       const r = await cancelRedemption(c.var.db, c.var.clock, currentUser(c), c.req.valid('param').id);
+      views.forget(currentUser(c).id);
       return c.json({ id: r.id, status: 'cancelled' as const }, 200);
     })
     .openapi(lookupRoute, async (c) => c.json(honourJson(await lookupVoucher(c.var.db, c.var.clock, currentUser(c), c.req.valid('query').code)), 200))

@@ -179,6 +179,52 @@ export async function shopViewOf(db: Db, driverId: string): Promise<ShopView> {
   return { grade: row!.grade, available: row!.available === null ? null : new Decimal(row!.available), benefits: benefitTableOf(row!.policy) };
 }
 
+/**
+ * Drivers' shop views, kept for a moment: a driver paging and filtering through the shop asks for
+ * the same grade and points on every request. A redeem or cancel through this process forgets
+ * that driver's view at once; any other change (points earned, a new grade, a redeem through
+ * another process) shows within `ttlMs`. The view only prices and flags offers for display:
+ * redeem reads the grade and the balance afresh, under the wallet's lock.
+ *
+ * A view read before a `forget` (a catalog page loading while the driver's redeem commits) is
+ * still answered to its caller but not kept.
+ */
+export class ShopViewCache {
+  #views = new Map<string, { until: number; view: ShopView }>();
+  /** Per driver, the `#forgets` count at their last forget (bounded like the views). */
+  #forgotten = new Map<string, number>();
+  #forgets = 0;
+  constructor(
+    private readonly ttlMs = 2_000,
+    private readonly load: (db: Db, driverId: string) => Promise<ShopView> = shopViewOf,
+    private readonly maxDrivers = 20_000,
+  ) {}
+
+  async get(db: Db, driverId: string): Promise<ShopView> {
+    const kept = this.#views.get(driverId);
+    if (kept && performance.now() < kept.until) return kept.view;
+    const started = this.#forgets;
+    const view = await this.load(db, driverId);
+    if ((this.#forgotten.get(driverId) ?? -1) >= started) return view;
+    // Kept for between half and all of ttlMs, so that drivers who arrived together do not all
+    // expire together and queue for the pool at once.
+    remember(this.#views, driverId, { until: performance.now() + this.ttlMs * (0.5 + Math.random() / 2), view }, this.maxDrivers);
+    return view;
+  }
+
+  forget(driverId: string): void {
+    this.#views.delete(driverId);
+    remember(this.#forgotten, driverId, this.#forgets++, this.maxDrivers);
+  }
+}
+
+/** Sets `key` as the newest entry of `map`, dropping the oldest beyond `max` (a Map keeps insertion order). */
+function remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  if (map.size >= max) map.delete(map.keys().next().value!);
+  map.set(key, value);
+}
+
 /** Open for redemption at `now`: active, within its window, from an active partner. */
 export function isOpen(offer: CatalogOffer, now: Date): boolean {
   return (

@@ -105,6 +105,23 @@ describeEachBackend('market: offers and the catalog', (current) => {
     expect(one.json).toMatchObject({ id: cheap.id, status: 'active', yourPrice: '100.00', qualifies: true, affordable: true });
   });
 
+  it('after a redeem or a cancel the driver\'s next catalog page shows their points afresh', async () => {
+    const m = await marketScene(current());
+    const garage = await m.addPartner();
+    const driver = await m.addDriver('150.00');
+    const oil = await m.activeOffer(garage.staff.token, { title: 'Oil change', price: '100.00' });
+    const wash = await m.activeOffer(garage.staff.token, { title: 'Wash', price: '60.00' });
+    const affordable = async () => Object.fromEntries((await m.catalog(driver.token)).items.map((o) => [o.title, o.affordable]));
+    expect(await affordable()).toEqual({ 'Oil change': true, Wash: true });
+
+    const bought = await m.redeem(driver.token, oil.id);
+    expect(bought.status, bought.text).toBe(201);
+    expect(await affordable()).toEqual({ 'Oil change': false, Wash: false });
+
+    expect((await m.cancel(driver.token, bought.json.id)).status).toBe(200);
+    expect(await affordable()).toEqual({ 'Oil change': true, Wash: true });
+  });
+
   it('a draft stays out of the queue until it is submitted', async () => {
     const m = await marketScene(current());
     const garage = await m.addPartner();
