@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { PostgresJsSession } from 'drizzle-orm/postgres-js/session';
 import postgres from 'postgres';
 import * as schema from './schema/index';
 import { withAfterCommit } from './after-commit';
@@ -26,6 +27,24 @@ export interface DbHandle {
 export type DbConfig =
   | { databaseUrl: string; maxConnections?: number }
   | { dataDir: string | null; loadDataDir?: Blob };
+
+/**
+ * drizzle runs every query on postgres.js as an unnamed statement (`prepare: false`), and
+ * postgres.js then asks the server to describe each parameterised query before binding it: two
+ * round trips per query, and the server parses and plans it every time. Named statements are
+ * described once per connection and then cost one round trip, with the plan cached. postgres.js
+ * re-prepares a statement the schema has invalidated, and its connections are recycled within an
+ * hour (`max_lifetime`), which bounds the statements a connection keeps.
+ */
+function preparedStatementsOnPostgres(): void {
+  const prepareQuery = PostgresJsSession.prototype.prepareQuery;
+  PostgresJsSession.prototype.prepareQuery = function (this: unknown, ...args: Parameters<typeof prepareQuery>) {
+    // drizzle prepares exactly the queries given a name (the third argument).
+    args[2] ??= '';
+    return prepareQuery.apply(this, args);
+  } as typeof prepareQuery;
+}
+preparedStatementsOnPostgres();
 
 export const migrationsFolder = new URL('./migrations', import.meta.url).pathname;
 
