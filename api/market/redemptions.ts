@@ -3,7 +3,7 @@ import Decimal from 'decimal.js';
 import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import { queryOne, type Db } from '../../db/client';
-import { isUniqueViolation } from '../../db/errors';
+import { isUniqueViolation, sqlState } from '../../db/errors';
 import { ledgerTransfers, offers, partners, redemptions, settlements, users, type LimitPeriod, type RedemptionStatus } from '../../db/schema/index';
 import { audit } from '../audit/audit';
 import type { Clock } from '../clock';
@@ -112,53 +112,151 @@ function refusal(answer: Extract<RedeemAnswer, { refused: string }>, offerId: st
 /** Benefits before the committee stores a rating policy, for the database's pricing. */
 const DEFAULT_BENEFITS_JSON = JSON.stringify(DEFAULT_POLICY.benefits);
 
-/**
- * Spends points on an offer in one transaction and one round trip (`market_redeem`, migration
- * 0007): the driver's wallet row is locked first (so a driver's own redeems serialise and the
- * per-driver limit holds), the offer, grade, limit, stock and points are checked, then one is
- * taken from stock with a guarded UPDATE, the ledger places the hold and the voucher is stored.
- * A refusal changes nothing. The same Idempotency-Key returns the first voucher.
- */
-export async function redeem(db: Db, clock: Clock, driver: SessionUser, offerId: string, idempotencyKey: string): Promise<Redeemed> {
-  const requestKey = `${driver.id}:${idempotencyKey}`;
-  const requestHash = hashOf({ offerId });
+/** What `market_redeem` is asked: one driver, one offer, one key; the id and code to use if it issues. */
+interface RedeemRequest {
+  driverId: string;
+  offerId: string;
+  id: string;
+  code: string;
+  requestKey: string;
+  requestHash: string;
+  now: string;
+  expiresAt: string;
+}
+
+/** The same request with a fresh id and voucher code, for another attempt. */
+const redrawn = (r: RedeemRequest): RedeemRequest => ({ ...r, id: randomUUID(), code: newVoucherCode() });
+
+/** One request in its own transaction: `market_redeem` is one statement, so one round trip. */
+async function redeemAlone(db: Db, first: RedeemRequest): Promise<RedeemAnswer> {
+  let request = first;
   for (let attempt = 0; ; attempt++) {
-    const now = clock.now();
-    const id = randomUUID();
-    const request = {
-      driverId: driver.id,
-      offerId,
-      id,
-      code: newVoucherCode(),
-      requestKey,
-      requestHash,
-      expiresAt: new Date(now.getTime() + VOUCHER_DAYS * DAY).toISOString(),
-    };
     try {
-      const answer = (
-        await queryOne<{ r: RedeemAnswer }>(
-          db,
-          sql`select market_redeem(${JSON.stringify(request)}::jsonb, ${now.toISOString()}::timestamptz, ${DEFAULT_BENEFITS_JSON}::jsonb) as r`,
-        )
-      )!.r;
-      if (answer.refused) throw refusal(answer, offerId, now);
-      const redemption = redemptionOf(answer.redemption);
-      if (!answer.replayed) countCommitted(db, [{ op: 'hold', code: 'redeem' }], [{ ok: true, replayed: false } as LedgerOutcome]);
-      const { offerTitle, faceValue, partnerName, partnerAddress } = answer;
-      return { redemption, details: { offerTitle, faceValue, partnerName, partnerAddress }, replayed: answer.replayed };
+      const row = await queryOne<{ r: RedeemAnswer }>(
+        db,
+        sql`select market_redeem(${JSON.stringify(request)}::jsonb, ${request.now}::timestamptz, ${DEFAULT_BENEFITS_JSON}::jsonb) as r`,
+      );
+      return row!.r;
     } catch (error) {
+      // The last of the stock went to another redeem between our read and our take.
+      if (sqlState(error) === 'MR409') return { refused: 'out_of_stock' };
       // Two first calls with one key at once: the loser sees the winner's voucher on the retry.
-      if (isUniqueViolation(error, 'request_key') && attempt < 3) continue;
       // A voucher code collision (about 1 in 10^13 per pair) just draws another code.
-      if (isUniqueViolation(error, 'code') && attempt < 3) continue;
+      if ((isUniqueViolation(error, 'request_key') || isUniqueViolation(error, 'code')) && attempt < 3) {
+        request = redrawn(request);
+        continue;
+      }
       // Nothing was written; a deadlock with, say, an expiry sweep just runs the redeem again.
       if (isRetryable(error) && !(db instanceof PgTransaction) && attempt < 8) {
         await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
+        request = redrawn(request);
         continue;
       }
       throw error;
     }
   }
+}
+
+const MAX_REDEEM_BATCH = 64;
+
+/**
+ * Group commit for redeems. A redeem is a short transaction whose commit waits for the WAL to
+ * reach the disk; under load those waits, not the work, set the pace. So redeems that arrive
+ * while a batch is being written wait for it, then go together: one round trip and one commit
+ * for up to MAX_REDEEM_BATCH of them (`market_redeem_many`, in arrival order, each with its own
+ * answer and refusal). When nothing is in flight a redeem goes at once, alone, so a quiet shop
+ * adds no delay. One batch at a time: batches never wait on each other's locks. If a batch fails
+ * as a whole (a deadlock with an expiry sweep, a code collision), nothing of it was written and
+ * its redeems run one by one instead, each with its own retries.
+ */
+/** How redeems have gone through the batchers of this process: for tests and operations. */
+export const redeemBatching = { batches: 0, batchedRedeems: 0, batchesRunAlone: 0 };
+
+class RedeemBatcher {
+  #queue: Array<{ request: RedeemRequest; resolve: (a: RedeemAnswer) => void; reject: (e: unknown) => void }> = [];
+  #writing = false;
+
+  constructor(private readonly db: Db) {}
+
+  submit(request: RedeemRequest): Promise<RedeemAnswer> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ request, resolve, reject });
+      if (!this.#writing) void this.#write();
+    });
+  }
+
+  async #write(): Promise<void> {
+    this.#writing = true;
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, MAX_REDEEM_BATCH);
+        let answers: RedeemAnswer[] | null = null;
+        if (batch.length > 1) {
+          try {
+            const row = await queryOne<{ r: RedeemAnswer[] }>(
+              this.db,
+              sql`select market_redeem_many(${JSON.stringify(batch.map((b) => b.request))}::jsonb, ${DEFAULT_BENEFITS_JSON}::jsonb) as r`,
+            );
+            answers = row!.r;
+            redeemBatching.batches++;
+            redeemBatching.batchedRedeems += batch.length;
+          } catch {
+            answers = null; // run them one by one below
+            redeemBatching.batchesRunAlone++;
+          }
+        }
+        if (answers) batch.forEach((b, i) => b.resolve(answers[i]!));
+        else await Promise.all(batch.map((b) => redeemAlone(this.db, b.request).then(b.resolve, b.reject)));
+      }
+    } finally {
+      this.#writing = false;
+    }
+  }
+}
+
+const batchers = new WeakMap<Db, RedeemBatcher>();
+
+/** A caller's transaction: its redeem runs in it, alone, and the caller retries the whole. */
+const inTransaction = (db: Db) => db instanceof PgTransaction;
+
+/**
+ * Spends points on an offer in one transaction (`market_redeem`, migration 0007): the driver's
+ * wallet row is locked first (so a driver's own redeems serialise and the per-driver limit
+ * holds), the offer, grade, limit, stock and points are checked, then one is taken from stock
+ * with a guarded UPDATE, the ledger places the hold and the voucher is stored. A refusal changes
+ * nothing. The same Idempotency-Key returns the first voucher. Outside a caller's transaction,
+ * concurrent redeems share their commits (RedeemBatcher) unless `alone` is asked for.
+ */
+export async function redeem(
+  db: Db,
+  clock: Clock,
+  driver: SessionUser,
+  offerId: string,
+  idempotencyKey: string,
+  options: { alone?: boolean } = {},
+): Promise<Redeemed> {
+  const now = clock.now();
+  const request: RedeemRequest = {
+    driverId: driver.id,
+    offerId,
+    id: randomUUID(),
+    code: newVoucherCode(),
+    requestKey: `${driver.id}:${idempotencyKey}`,
+    requestHash: hashOf({ offerId }),
+    now: now.toISOString(),
+    expiresAt: new Date(now.getTime() + VOUCHER_DAYS * DAY).toISOString(),
+  };
+  let answer: RedeemAnswer;
+  if (options.alone || inTransaction(db)) answer = await redeemAlone(db, request);
+  else {
+    let batcher = batchers.get(db);
+    if (!batcher) batchers.set(db, (batcher = new RedeemBatcher(db)));
+    answer = await batcher.submit(request);
+  }
+  if (answer.refused) throw refusal(answer, offerId, now);
+  if (!answer.replayed) countCommitted(db, [{ op: 'hold', code: 'redeem' }], [{ ok: true, replayed: false } as LedgerOutcome]);
+  const { offerTitle, faceValue, partnerName, partnerAddress } = answer;
+  return { redemption: redemptionOf(answer.redemption), details: { offerTitle, faceValue, partnerName, partnerAddress }, replayed: answer.replayed };
 }
 
 /**

@@ -2,6 +2,8 @@
 // once, and every caller gets that voucher — even when the offer allows one per driver and the
 // wallet covers only one (so a retry that ran the checks again would be refused). Real
 // PostgreSQL only.
+// Each redeem runs alone (`alone: true`), in its own transaction, as redeems from separate server
+// processes do; one process's batching is in redeem-batching.test.ts.
 
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
@@ -29,7 +31,7 @@ describeEachBackend(
       const raw = await more.raw(1);
 
       const gate = await closeGate(raw, driver!.wallet);
-      const calls = range(20).map(() => outcome(redeem(pool.db, clock, driver!.user, offer.id, 'the-one-key')));
+      const calls = range(20).map(() => outcome(redeem(pool.db, clock, driver!.user, offer.id, 'the-one-key', { alone: true })));
       await waitForLockWaiters(db, 20);
       await gate.open();
       const outcomes = await allOutcomes(calls);
@@ -55,7 +57,7 @@ describeEachBackend(
       const [driver] = await raceDrivers(db, clock, 1, '1000.00');
       const pools = await more.pools(4, 2);
       for (const round of range(10)) {
-        const outcomes = await allOutcomes(range(8).map((i) => outcome(redeem(pools[i % 4]!.db, clock, driver!.user, offer.id, `round-${round}`))));
+        const outcomes = await allOutcomes(range(8).map((i) => outcome(redeem(pools[i % 4]!.db, clock, driver!.user, offer.id, `round-${round}`, { alone: true }))));
         expect(tallyOutcomes(outcomes)).toEqual({ ok: 8 });
         expect(new Set(outcomes.map((o) => (o.ok ? o.value.redemption.id : null))).size).toBe(1);
       }

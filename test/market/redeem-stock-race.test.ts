@@ -1,6 +1,8 @@
 // Stock of 5, 100 drivers redeeming at once: exactly 5 vouchers, stock 0, 95 out_of_stock, and
 // nobody's points held without a voucher. Each redeem runs on one of 50 server connections; in
 // the gated run all 50 are waiting on the offer's row when it opens. Real PostgreSQL only.
+// Each redeem runs alone (`alone: true`), in its own transaction, as redeems from separate server
+// processes do; one process's batching is in redeem-batching.test.ts.
 
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
@@ -51,7 +53,7 @@ describeEachBackend(
       const pools = await more.pools(2, 25);
       const raw = await more.raw(1);
       const gate = await closeOfferGate(raw, offer.id);
-      const calls = drivers.map((d, i) => outcome(redeem(pools[i % 2]!.db, clock, d.user, offer.id, `stock-race-${i}`)));
+      const calls = drivers.map((d, i) => outcome(redeem(pools[i % 2]!.db, clock, d.user, offer.id, `stock-race-${i}`, { alone: true })));
       await waitForLockWaiters(db, 50);
       await gate.open();
       const outcomes = await allOutcomes(calls);
@@ -61,7 +63,7 @@ describeEachBackend(
     it('ungated, from four pools in a shuffled order → exactly 5 vouchers', async () => {
       const { clock, db, offer, drivers } = await setup();
       const pools = await more.pools(4, 12);
-      const calls = drivers.map((d, i) => outcome(redeem(pools[(i * 7) % 4]!.db, clock, d.user, offer.id, `stock-race-${i}`)));
+      const calls = drivers.map((d, i) => outcome(redeem(pools[(i * 7) % 4]!.db, clock, d.user, offer.id, `stock-race-${i}`, { alone: true })));
       const outcomes = await allOutcomes(calls);
       await expectExactlyFive(db, offer.id, drivers, outcomes, clock.now());
     });

@@ -2,6 +2,8 @@
 // the wallet is never overdrawn and no stock is taken without a voucher. Once over 30 different
 // offers, once over one offer with a high per-driver limit. All 30 wait on the wallet's row
 // before it opens. Real PostgreSQL only.
+// Each redeem runs alone (`alone: true`), in its own transaction, as redeems from separate server
+// processes do; one process's batching is in redeem-batching.test.ts.
 
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
@@ -37,7 +39,7 @@ describeEachBackend(
       const pool = await more.pool(30);
       const raw = await more.raw(1);
       const gate = await closeGate(raw, driver.wallet);
-      const calls = offers.map((o, i) => outcome(redeem(pool.db, clock, driver.user, o.id, `wallet-race-${i}`)));
+      const calls = offers.map((o, i) => outcome(redeem(pool.db, clock, driver.user, o.id, `wallet-race-${i}`, { alone: true })));
       await waitForLockWaiters(db, 30);
       await gate.open();
       const outcomes = await allOutcomes(calls);
@@ -58,7 +60,7 @@ describeEachBackend(
       const pool = await more.pool(30);
       const raw = await more.raw(1);
       const gate = await closeGate(raw, driver.wallet);
-      const calls = range(30).map((i) => outcome(redeem(pool.db, clock, driver.user, offer.id, `wallet-race-${i}`)));
+      const calls = range(30).map((i) => outcome(redeem(pool.db, clock, driver.user, offer.id, `wallet-race-${i}`, { alone: true })));
       await waitForLockWaiters(db, 30);
       await gate.open();
       const outcomes = await allOutcomes(calls);
@@ -79,7 +81,7 @@ describeEachBackend(
       const pool = await more.pool(30);
       const raw = await more.raw(1);
       const gate = await closeGate(raw, rich!.wallet);
-      const calls = range(30).map((i) => outcome(redeem(pool.db, clock, rich!.user, offer.id, `limit-race-${i}`)));
+      const calls = range(30).map((i) => outcome(redeem(pool.db, clock, rich!.user, offer.id, `limit-race-${i}`, { alone: true })));
       await waitForLockWaiters(db, 30);
       await gate.open();
       const outcomes = await allOutcomes(calls);
