@@ -408,6 +408,9 @@ async function processImport(db: Db, clock: Clock, importId: string, parsed?: At
         if ('stopped' in outcome) break;
         at = outcome.next;
         for (const driver of outcome.drivers) paid.add(driver);
+        // Let waiting requests in between chunks: on the embedded database (one connection)
+        // the next chunk would otherwise take it straight back, and nobody sees the progress.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       // Every chunk has committed: the paid drivers' ratings now count the approved hours. One
       // set-based re-grade for the whole file; re-grading per chunk cost far more per driver.
