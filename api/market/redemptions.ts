@@ -146,7 +146,7 @@ async function redeemAlone(db: Db, first: RedeemRequest): Promise<RedeemAnswer> 
         request = redrawn(request);
         continue;
       }
-      // Nothing was written; a deadlock with, say, an expiry sweep just runs the redeem again.
+      // Nothing was written; a deadlock (with another process's batch, say) runs the redeem again.
       if (isRetryable(error) && !(db instanceof PgTransaction) && attempt < 8) {
         await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
         request = redrawn(request);
@@ -159,19 +159,19 @@ async function redeemAlone(db: Db, first: RedeemRequest): Promise<RedeemAnswer> 
 
 const MAX_REDEEM_BATCH = 64;
 
-/**
- * Group commit for redeems. A redeem is a short transaction whose commit waits for the WAL to
- * reach the disk; under load those waits, not the work, set the pace. So redeems that arrive
- * while a batch is being written wait for it, then go together: one round trip and one commit
- * for up to MAX_REDEEM_BATCH of them (`market_redeem_many`, in arrival order, each with its own
- * answer and refusal). When nothing is in flight a redeem goes at once, alone, so a quiet shop
- * adds no delay. One batch at a time: batches never wait on each other's locks. If a batch fails
- * as a whole (a deadlock with an expiry sweep, a code collision), nothing of it was written and
- * its redeems run one by one instead, each with its own retries.
- */
 /** How redeems have gone through the batchers of this process: for tests and operations. */
 export const redeemBatching = { batches: 0, batchedRedeems: 0, batchesRunAlone: 0 };
 
+/**
+ * Group commit for redeems. Under load, redeems running side by side mostly wait: on their
+ * partner's settlement account, which each holds until its commit, and on the WAL flush of that
+ * commit. So redeems that arrive while a batch is being written wait for it, then go together:
+ * one round trip and one commit for up to MAX_REDEEM_BATCH of them (`market_redeem_many`, in
+ * arrival order, each with its own answer and refusal). When nothing is in flight a redeem goes
+ * at once, alone, so a quiet shop adds no delay. One batch at a time: batches never wait on each
+ * other's locks. If a batch fails as a whole (a deadlock, a voucher code collision), nothing of
+ * it was written and its redeems run one by one instead, each with its own retries.
+ */
 class RedeemBatcher {
   #queue: Array<{ request: RedeemRequest; resolve: (a: RedeemAnswer) => void; reject: (e: unknown) => void }> = [];
   #writing = false;
