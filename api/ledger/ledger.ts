@@ -6,8 +6,9 @@ import { queryRows, type Db } from '../../db/client';
 import type { Clock } from '../clock';
 import { AppError, isProblemCode } from '../errors';
 import { uuid7 } from './uuid7';
-import { isRetryable } from '../../db/transaction';
+import { retryConflicts } from '../../db/transaction';
 import { countCommitted, countExpiredHolds } from './committed';
+import { GroupCommit } from '../../db/group-commit';
 
 /** Who did it and why; carried on every transfer. */
 export interface TransferMeta {
@@ -106,26 +107,10 @@ function decode(raw: RawOutcome): LedgerOutcome {
 
 
 
-/**
- * Deadlocks and serialization failures are retried (a few times, with jitter) when we own the
- * transaction; inside a caller's transaction the caller must retry the whole unit.
- */
-async function withRetry<T>(db: Db, work: () => Promise<T>): Promise<T> {
-  if (db instanceof PgTransaction) return work();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (!isRetryable(error) || attempt >= 8) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
-    }
-  }
-}
-
 /** One operation, one round trip: the database function does the locking and the checks. */
 export async function applyDirect(db: Db, op: LedgerOp, now: Date): Promise<LedgerOutcome> {
   const json = JSON.stringify(encode(op));
-  const outcome = await withRetry(db, async () => {
+  const outcome = await retryConflicts(db, async () => {
     const [row] = await queryRows<{ r: RawOutcome }>(db, sql`select ledger_apply(${json}::jsonb, ${now.toISOString()}::timestamptz) as r`);
     return decode(row!.r);
   });
@@ -137,7 +122,7 @@ export async function applyDirect(db: Db, op: LedgerOp, now: Date): Promise<Ledg
 export async function applyBatch(db: Db, ops: LedgerOp[], now: Date): Promise<LedgerOutcome[]> {
   if (ops.length === 0) return [];
   const json = JSON.stringify(ops.map(encode));
-  const outcomes = await withRetry(db, async () => {
+  const outcomes = await retryConflicts(db, async () => {
     const rows = await queryRows<{ r: RawOutcome }>(
       db,
       sql`select r from ledger_apply_batch(${json}::jsonb, ${now.toISOString()}::timestamptz) as r`,
@@ -161,7 +146,7 @@ export async function issueMany(db: Db, ops: IssueOp[], now: Date): Promise<Ledg
   const mintedAt = now.getTime();
   // The id is minted here but is not part of the request: a retry under the same key still matches.
   const json = JSON.stringify(ops.map((op) => ({ ...encode({ op: 'transfer', code: 'transfer', ...op }), transferId: uuid7(mintedAt) })));
-  const outcomes = await withRetry(db, async () => {
+  const outcomes = await retryConflicts(db, async () => {
     const rows = await queryRows<{ r: RawOutcome }>(
       db,
       sql`select r from ledger_issue_many(${json}::jsonb, ${now.toISOString()}::timestamptz) as r`,
@@ -172,80 +157,14 @@ export async function issueMany(db: Db, ops: IssueOp[], now: Date): Promise<Ledg
   return outcomes;
 }
 
-interface Pending {
-  op: LedgerOp;
-  resolve: (outcome: LedgerOutcome) => void;
-  reject: (error: unknown) => void;
-}
-
 /**
  * Group commit for the ledger: one writer per process. While a batch is in the database, new
  * calls queue; the next batch takes them all (up to `maxBatch`) in one transaction. An idle
  * ledger flushes after `maxWaitMs`, so a lone call waits at most that long.
  */
-export class MicroBatcher {
-  #queue: Pending[] = [];
-  #flushing = false;
-  #timer: NodeJS.Timeout | null = null;
-
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-    private readonly options: { maxBatch: number; maxWaitMs: number } = { maxBatch: 500, maxWaitMs: 1 },
-  ) {}
-
-  submit(op: LedgerOp): Promise<LedgerOutcome> {
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ op, resolve, reject });
-      if (this.#flushing) return;
-      if (this.#queue.length >= this.options.maxBatch) this.#flushSoon(0);
-      else this.#flushSoon(this.options.maxWaitMs);
-    });
-  }
-
-  #flushSoon(delay: number) {
-    if (this.#timer) {
-      if (delay > 0) return;
-      clearTimeout(this.#timer);
-    }
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      void this.#flush();
-    }, delay);
-  }
-
-  async #flush(): Promise<void> {
-    if (this.#flushing) return;
-    this.#flushing = true;
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, this.options.maxBatch);
-        await this.#run(batch);
-      }
-    } finally {
-      this.#flushing = false;
-    }
-  }
-
-  async #run(batch: Pending[]): Promise<void> {
-    const now = this.clock.now();
-    try {
-      const outcomes = batch.length === 1 ? [await applyDirect(this.db, batch[0]!.op, now)] : await applyBatch(this.db, batch.map((p) => p.op), now);
-      batch.forEach((p, i) => p.resolve(outcomes[i]!));
-    } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
-        return;
-      }
-      // One bad operation must not fail its neighbours: run them one by one.
-      for (const p of batch) {
-        try {
-          p.resolve(await applyDirect(this.db, p.op, now));
-        } catch (e) {
-          p.reject(e);
-        }
-      }
-    }
+export class MicroBatcher extends GroupCommit<LedgerOp, LedgerOutcome> {
+  constructor(db: Db, clock: Clock, options: { maxBatch: number; maxWaitMs: number } = { maxBatch: 500, maxWaitMs: 1 }) {
+    super({ many: (ops) => applyBatch(db, ops, clock.now()), one: (op) => applyDirect(db, op, clock.now()) }, options);
   }
 }
 
@@ -289,7 +208,7 @@ export function createLedger(db: Db, clock: Clock, options: LedgerOptions = {}) 
     reverse: async (input: OpInput<'reverse'>) => unwrap(await run({ op: 'reverse', ...input })),
     /** Voids holds past their expiry; safe to run from several processes at once. */
     expireHolds: async (max = 1000): Promise<number> => {
-      const [row] = await withRetry(db, () =>
+      const [row] = await retryConflicts(db, () =>
         queryRows<{ n: number }>(db, sql`select ledger_expire_holds(${clock.now().toISOString()}::timestamptz, ${max}::int) as n`),
       );
       const expired = Number(row?.n ?? 0);

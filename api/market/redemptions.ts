@@ -14,7 +14,8 @@ import { createLedger, outcomeError, type LedgerOutcome } from '../ledger/ledger
 import { countCommitted } from '../ledger/committed';
 import { DEFAULT_POLICY } from '../rating/policy';
 import { newVoucherCode, parseVoucherCode } from './voucher';
-import { isRetryable } from '../../db/transaction';
+import { retryConflicts } from '../../db/transaction';
+import { GroupCommit } from '../../db/group-commit';
 
 export const VOUCHER_DAYS = 30;
 const DAY = 86_400_000;
@@ -127,14 +128,19 @@ interface RedeemRequest {
 /** The same request with a fresh id and voucher code, for another attempt. */
 const redrawn = (r: RedeemRequest): RedeemRequest => ({ ...r, id: randomUUID(), code: newVoucherCode() });
 
-/** One request in its own transaction: `market_redeem` is one statement, so one round trip. */
+/**
+ * One request in its own transaction: `market_redeem` is one statement, so one round trip. A
+ * deadlock (with another process's batch, say) wrote nothing and runs it again.
+ */
 async function redeemAlone(db: Db, first: RedeemRequest): Promise<RedeemAnswer> {
   let request = first;
   for (let attempt = 0; ; attempt++) {
     try {
-      const row = await queryOne<{ r: RedeemAnswer }>(
-        db,
-        sql`select market_redeem(${JSON.stringify(request)}::jsonb, ${request.now}::timestamptz, ${DEFAULT_BENEFITS_JSON}::jsonb) as r`,
+      const row = await retryConflicts(db, () =>
+        queryOne<{ r: RedeemAnswer }>(
+          db,
+          sql`select market_redeem(${JSON.stringify(request)}::jsonb, ${request.now}::timestamptz, ${DEFAULT_BENEFITS_JSON}::jsonb) as r`,
+        ),
       );
       return row!.r;
     } catch (error) {
@@ -143,12 +149,6 @@ async function redeemAlone(db: Db, first: RedeemRequest): Promise<RedeemAnswer> 
       // Two first calls with one key at once: the loser sees the winner's voucher on the retry.
       // A voucher code collision (about 1 in 10^13 per pair) just draws another code.
       if ((isUniqueViolation(error, 'request_key') || isUniqueViolation(error, 'code')) && attempt < 3) {
-        request = redrawn(request);
-        continue;
-      }
-      // Nothing was written; a deadlock (with another process's batch, say) runs the redeem again.
-      if (isRetryable(error) && !(db instanceof PgTransaction) && attempt < 8) {
-        await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
         request = redrawn(request);
         continue;
       }
@@ -168,56 +168,33 @@ export const redeemBatching = { batches: 0, batchedRedeems: 0, batchesRunAlone: 
  * commit. So redeems that arrive while a batch is being written wait for it, then go together:
  * one round trip and one commit for up to MAX_REDEEM_BATCH of them (`market_redeem_many`, in
  * arrival order, each with its own answer and refusal). When nothing is in flight a redeem goes
- * at once, alone, so a quiet shop adds no delay. One batch at a time: batches never wait on each
- * other's locks. If a batch fails as a whole (a deadlock, a voucher code collision), nothing of
- * it was written and its redeems run one by one instead, each with its own retries.
+ * at once, alone, so a quiet shop adds no delay. If a batch fails as a whole (a deadlock, a
+ * voucher code collision), nothing of it was written and its redeems run one by one instead,
+ * each with its own retries.
  */
-class RedeemBatcher {
-  #queue: Array<{ request: RedeemRequest; resolve: (a: RedeemAnswer) => void; reject: (e: unknown) => void }> = [];
-  #writing = false;
-
-  constructor(private readonly db: Db) {}
-
-  submit(request: RedeemRequest): Promise<RedeemAnswer> {
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ request, resolve, reject });
-      if (!this.#writing) void this.#write();
-    });
-  }
-
-  async #write(): Promise<void> {
-    this.#writing = true;
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, MAX_REDEEM_BATCH);
-        let answers: RedeemAnswer[] | null = null;
-        if (batch.length > 1) {
-          try {
-            const row = await queryOne<{ r: RedeemAnswer[] }>(
-              this.db,
-              sql`select market_redeem_many(${JSON.stringify(batch.map((b) => b.request))}::jsonb, ${DEFAULT_BENEFITS_JSON}::jsonb) as r`,
-            );
-            answers = row!.r;
-            redeemBatching.batches++;
-            redeemBatching.batchedRedeems += batch.length;
-          } catch {
-            answers = null; // run them one by one below
-            redeemBatching.batchesRunAlone++;
-          }
-        }
-        if (answers) batch.forEach((b, i) => b.resolve(answers[i]!));
-        else await Promise.all(batch.map((b) => redeemAlone(this.db, b.request).then(b.resolve, b.reject)));
-      }
-    } finally {
-      this.#writing = false;
-    }
-  }
+function redeemBatcher(db: Db): GroupCommit<RedeemRequest, RedeemAnswer> {
+  return new GroupCommit<RedeemRequest, RedeemAnswer>(
+    {
+      async many(requests) {
+        const row = await queryOne<{ r: RedeemAnswer[] }>(
+          db,
+          sql`select market_redeem_many(${JSON.stringify(requests)}::jsonb, ${DEFAULT_BENEFITS_JSON}::jsonb) as r`,
+        );
+        redeemBatching.batches++;
+        redeemBatching.batchedRedeems += requests.length;
+        return row!.r;
+      },
+      one: (request) => redeemAlone(db, request),
+      failed: () => void redeemBatching.batchesRunAlone++,
+    },
+    { maxBatch: MAX_REDEEM_BATCH, maxWaitMs: 0 },
+  );
 }
 
-const batchers = new WeakMap<Db, RedeemBatcher>();
+const batchers = new WeakMap<Db, GroupCommit<RedeemRequest, RedeemAnswer>>();
 
 /** A caller's transaction: its redeem runs in it, alone, and the caller retries the whole. */
-const inTransaction = (db: Db) => db instanceof PgTransaction;
+const inCallersTransaction = (db: Db) => db instanceof PgTransaction;
 
 /**
  * Spends points on an offer in one transaction (`market_redeem`, migration 0007): the driver's
@@ -247,10 +224,10 @@ export async function redeem(
     expiresAt: new Date(now.getTime() + VOUCHER_DAYS * DAY).toISOString(),
   };
   let answer: RedeemAnswer;
-  if (options.alone || inTransaction(db)) answer = await redeemAlone(db, request);
+  if (options.alone || inCallersTransaction(db)) answer = await redeemAlone(db, request);
   else {
     let batcher = batchers.get(db);
-    if (!batcher) batchers.set(db, (batcher = new RedeemBatcher(db)));
+    if (!batcher) batchers.set(db, (batcher = redeemBatcher(db)));
     answer = await batcher.submit(request);
   }
   if (answer.refused) throw refusal(answer, offerId, now);
