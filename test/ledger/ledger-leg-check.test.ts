@@ -2,7 +2,7 @@
 // ledger has no per-row foreign keys on legs; the trigger checks a whole statement at once). And
 // that check must cost the same however big the ledger is: it probes the primary keys for the new
 // legs (anti-joins), where an OR of the two checks read every transfer and account id into a
-// hash table on every insert (migration 0008).
+// hash table on every insert (migration 0008). The balance check reads only the new legs (0009).
 
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -90,6 +90,11 @@ describeEachBackend(
         expect(plan).not.toMatch(/SubPlan/);
         expect(plan).not.toMatch(/Seq Scan on ledger_(transfers|accounts)/);
       }
+      // The balance check sums the statement's own legs (migration 0009): postings are
+      // append-only, so nothing already written can unbalance a transfer; it reads no old legs.
+      const balance = plans.filter((p) => /GROUP BY n\.transfer_id, n\.pending/.test(p));
+      expect(balance, plans.join('\n---\n')).toHaveLength(1);
+      expect(balance[0]).not.toMatch(/ledger_postings/);
     });
   },
   { postgresOnly: true },
