@@ -96,6 +96,12 @@ export async function queryOne<T extends Record<string, unknown>>(db: Db, query:
   return (await queryRows<T>(db, query))[0];
 }
 
+/** A postgres.js pool (several connections) rather than PGlite's single one. */
+export function hasConnectionPool(db: Db): boolean {
+  const client = (db as unknown as { $client?: { reserve?: unknown } }).$client;
+  return typeof client?.reserve === 'function';
+}
+
 export async function ping(db: Db): Promise<void> {
   await db.execute(sql`select 1`);
 }

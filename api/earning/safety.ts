@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
-import { queryRows, type Db } from '../../db/client';
+import { hasConnectionPool, queryRows, type Db } from '../../db/client';
 import { safetyEvents, safetyKinds, type SafetyKind, type SafetySeverity } from '../../db/schema/index';
 import { audit } from '../audit/audit';
 import type { Clock } from '../clock';
@@ -286,12 +286,6 @@ export async function importSafetyEvents(
   const failed = settled.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
   return outcome;
-}
-
-/** A postgres.js pool (several connections) rather than PGlite's single one. */
-function hasConnectionPool(db: Db): boolean {
-  const client = (db as unknown as { $client?: { reserve?: unknown } }).$client;
-  return typeof client?.reserve === 'function';
 }
 
 /** Safety events, newest first (by when they happened), one page at a time. */

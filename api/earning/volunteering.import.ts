@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { CsvError, parse } from 'csv-parse/sync';
 import { desc, eq, lt, or, and, sql } from 'drizzle-orm';
-import { queryOne, queryRows, type Db } from '../../db/client';
-import { volunteerImports } from '../../db/schema/index';
+import { hasConnectionPool, queryOne, queryRows, type Db } from '../../db/client';
+import { volunteerImportLanes, volunteerImports } from '../../db/schema/index';
 import { audit } from '../audit/audit';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
@@ -23,6 +23,12 @@ import { processLogger } from '../ops/log';
  * transaction that also advances the import's counters, so progress is visible and a crash
  * leaves a consistent prefix to resume from.
  *
+ * A big file on PostgreSQL is dealt into lanes by driver (the phone or id a row names), and the
+ * lanes run side by side on their own connections; each lane goes through its rows in line
+ * order, so caps count a driver's rows in the order of the file. (A driver named by phone on one
+ * row and by id on another can land in two lanes: the caps still hold, as the payments take a
+ * lock per driver, only the order between those rows is not the file's.)
+ *
  * Every row becomes an approved, paid claim with `dedupe_key` = driver + normalised event +
  * date, inserted ON CONFLICT DO NOTHING: re-uploading the same attendance pays nothing twice
  * (those rows are counted as skipped). Bad rows are reported with their line numbers; the
@@ -30,6 +36,11 @@ import { processLogger } from '../ops/log';
  */
 
 export const IMPORT_CHUNK_ROWS = 2_000;
+/**
+ * Lanes for a file of more than one chunk on a database with a connection pool: two keep both
+ * of this machine's cores busy (one lane writes while the other prepares its chunk).
+ */
+export const IMPORT_LANES = 2;
 /** Row errors kept on the import (the count is always exact). */
 export const MAX_STORED_ROW_ERRORS = 1_000;
 
@@ -219,6 +230,29 @@ function checkRow(file: AttendanceFile, record: CsvRecord, today: string): Valid
   return { line: record.line, ref, event, eventKey: normaliseEvent(event), organiser: organiser || null, date, hours };
 }
 
+/**
+ * The lane a row goes in: FNV-1a of the driver reference the row names (as `checkRow` reads it).
+ * Stored imports are resumed by it, so it must never change.
+ */
+export function laneOf(file: AttendanceFile, record: CsvRecord, lanes: number): number {
+  if (lanes <= 1) return 0;
+  const cell = (c: Column) => {
+    const at = file.columns[c];
+    return at === undefined ? '' : (record.fields[at] ?? '').trim();
+  };
+  const ref = cell('driverId').toLowerCase() || cell('phone').replace(/[\s\-()]/g, '');
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < ref.length; i++) hash = Math.imul(hash ^ ref.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % lanes;
+}
+
+/** The file's rows dealt into `lanes` lanes, each in line order. */
+function dealIntoLanes(file: AttendanceFile, lanes: number): CsvRecord[][] {
+  const dealt = Array.from({ length: lanes }, () => [] as CsvRecord[]);
+  for (const record of file.records) dealt[laneOf(file, record, lanes)]!.push(record);
+  return dealt;
+}
+
 interface ImportHeader {
   id: string;
   uploadedBy: string | null;
@@ -258,23 +292,33 @@ export async function payImported(tx: Db, clock: Clock, claims: InsertedClaim[],
 type ChunkOutcome = { next: number; drivers: string[] } | { stopped: true };
 
 /**
- * One chunk, one transaction: the import row is locked first, and the chunk runs only if the
- * import's `processed_rows` is where this runner expects it. A second runner over the same
- * import (another process resuming it) waits for the lock, sees the counter has moved past its
- * chunk and skips ahead: each row is processed once, and the counters match the claims.
+ * One chunk of one lane, one transaction: the lane's row is locked first, and the chunk runs
+ * only if the lane's `processed_rows` is where this runner expects it. A second runner over the
+ * same import (another process resuming it) waits for the lock, sees the counter has moved past
+ * its chunk and skips ahead: each row is processed once, and the counters match the claims.
  */
-async function processChunk(db: Db, clock: Clock, imp: ImportHeader, file: AttendanceFile, start: number): Promise<ChunkOutcome> {
+async function processChunk(
+  db: Db,
+  clock: Clock,
+  imp: ImportHeader,
+  file: AttendanceFile,
+  lane: { index: number; records: CsvRecord[] },
+  start: number,
+): Promise<ChunkOutcome> {
   return db.transaction(async (tx) => {
-    const state = await queryOne<{ processed_rows: number; status: string; stored_errors: number }>(
+    const state = await queryOne<{ processed_rows: number; status: string }>(
       tx,
-      sql`select processed_rows, status, jsonb_array_length(errors) as stored_errors from volunteer_imports where id = ${imp.id} for update`,
+      sql`select l.processed_rows, i.status
+            from volunteer_import_lanes l join volunteer_imports i on i.id = l.import_id
+           where l.import_id = ${imp.id} and l.lane = ${lane.index}
+             for update of l`,
     );
     if (!state || state.status !== 'processing') return { stopped: true as const };
     if (state.processed_rows !== start) return { next: state.processed_rows, drivers: [] };
 
     const now = clock.now();
     const today = localDate(now);
-    const records = file.records.slice(start, start + IMPORT_CHUNK_ROWS);
+    const records = lane.records.slice(start, start + IMPORT_CHUNK_ROWS);
     const errors: RowError[] = [];
     const valid: ValidRow[] = [];
     for (const record of records) {
@@ -343,15 +387,20 @@ async function processChunk(db: Db, clock: Clock, imp: ImportHeader, file: Atten
 
     errors.sort((a, b) => a.line - b.line);
     const processed = start + records.length;
-    const finished = processed >= file.records.length;
+    await tx.execute(sql`update volunteer_import_lanes set processed_rows = ${processed} where import_id = ${imp.id} and lane = ${lane.index}`);
+    // The import's counters add up its lanes'. Last in the transaction: the other lane waits for
+    // this row only from here to the commit. The errors kept are the first by line so far.
     await tx.execute(sql`
       update volunteer_imports
-         set processed_rows = ${processed},
+         set processed_rows = processed_rows + ${records.length},
              applied = applied + ${inserted.length},
              skipped = skipped + ${rows.length - inserted.length + duplicates},
-             errors = errors || ${JSON.stringify(errors.slice(0, Math.max(0, MAX_STORED_ROW_ERRORS - state.stored_errors)))}::jsonb,
-             status = ${finished ? 'done' : 'processing'},
-             finished_at = ${finished ? now.toISOString() : null}::timestamptz
+             errors = case when ${errors.length} = 0 then errors else
+                        (select coalesce(jsonb_agg(e order by (e->>'line')::int), '[]'::jsonb)
+                           from (select e from jsonb_array_elements(errors || ${JSON.stringify(errors.slice(0, MAX_STORED_ROW_ERRORS))}::jsonb) e
+                                  order by (e->>'line')::int limit ${MAX_STORED_ROW_ERRORS}) kept) end,
+             status = case when status = 'processing' and processed_rows + ${records.length} >= total_rows then 'done' else status end,
+             finished_at = case when status = 'processing' and processed_rows + ${records.length} >= total_rows then ${now.toISOString()}::timestamptz else finished_at end
        where id = ${imp.id}`);
     return { next: processed, drivers: [...new Set(inserted.map((c) => c.driver_id))] };
   });
@@ -395,23 +444,51 @@ async function processImport(db: Db, clock: Clock, importId: string, parsed?: At
   let at = 0;
   try {
     const [imp] = await db
-      .select({ id: volunteerImports.id, uploadedBy: volunteerImports.uploadedBy, status: volunteerImports.status, processedRows: volunteerImports.processedRows, content: volunteerImports.content })
+      .select({
+        id: volunteerImports.id,
+        uploadedBy: volunteerImports.uploadedBy,
+        status: volunteerImports.status,
+        processedRows: volunteerImports.processedRows,
+        lanes: volunteerImports.lanes,
+        content: volunteerImports.content,
+      })
       .from(volunteerImports)
       .where(eq(volunteerImports.id, importId));
     if (!imp) return undefined;
     if (imp.status === 'processing') {
       const file = parsed ?? parseAttendance(imp.content);
-      at = imp.processedRows;
+      // Lanes an import stored without them (a crash before they were written) start afresh;
+      // a one-lane import's lane is as far as the import.
+      await db.execute(sql`
+        insert into volunteer_import_lanes (import_id, lane, processed_rows)
+        select ${imp.id}::uuid, g, case when ${imp.lanes} = 1 then ${imp.processedRows} else 0 end
+          from generate_series(0, ${imp.lanes - 1}) g
+        on conflict do nothing`);
       const paid = new Set<string>();
-      while (at < file.records.length) {
-        const outcome = await withRetry(() => processChunk(db, clock, imp, file, at));
-        if ('stopped' in outcome) break;
-        at = outcome.next;
-        for (const driver of outcome.drivers) paid.add(driver);
-        // Let waiting requests in between chunks: on the embedded database (one connection)
-        // the next chunk would otherwise take it straight back, and nobody sees the progress.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      const reached = dealIntoLanes(file, imp.lanes).map((records, index) => ({ index, records, at: 0 }));
+      let failed = false;
+      const runLane = async (lane: (typeof reached)[number]) => {
+        while (!failed && lane.at < lane.records.length) {
+          const outcome = await withRetry(() => processChunk(db, clock, imp, file, lane, lane.at));
+          if ('stopped' in outcome) break;
+          lane.at = outcome.next;
+          for (const driver of outcome.drivers) paid.add(driver);
+          // Let waiting requests in between chunks: on the embedded database (one connection)
+          // the next chunk would otherwise take it straight back, and nobody sees the progress.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      };
+      const lanes = await Promise.allSettled(
+        reached.map((lane) =>
+          runLane(lane).catch((error: unknown) => {
+            failed = true; // the other lanes stop at their next chunk
+            throw error;
+          }),
+        ),
+      );
+      at = reached.reduce((sum, lane) => sum + lane.at, 0);
+      const failure = lanes.find((l) => l.status === 'rejected');
+      if (failure) throw failure.reason;
       // Every chunk has committed: the paid drivers' ratings now count the approved hours. One
       // set-based re-grade for the whole file; re-grading per chunk cost far more per driver.
       await onDriverActivity(db, clock, [...paid]);
@@ -454,6 +531,7 @@ export async function startImport(db: Db, clock: Clock, upload: UploadedFile): P
   const file = parseAttendance(upload.content);
   const now = clock.now();
   const content = Buffer.from(upload.content.buffer, upload.content.byteOffset, upload.content.byteLength);
+  const lanes = file.records.length > IMPORT_CHUNK_ROWS && hasConnectionPool(db) ? IMPORT_LANES : 1;
   const row = await db.transaction(async (tx) => {
     const [created] = await tx
       .insert(volunteerImports)
@@ -465,8 +543,10 @@ export async function startImport(db: Db, clock: Clock, upload: UploadedFile): P
         totalRows: file.records.length,
         uploadedBy: upload.uploadedBy,
         createdAt: now,
+        lanes,
       })
       .returning();
+    await tx.insert(volunteerImportLanes).values(Array.from({ length: lanes }, (_, lane) => ({ importId: created!.id, lane })));
     await audit(tx, {
       actorId: upload.uploadedBy,
       action: 'volunteer_import.upload',
@@ -509,6 +589,7 @@ const summaryColumns = {
   uploadedBy: volunteerImports.uploadedBy,
   createdAt: volunteerImports.createdAt,
   finishedAt: volunteerImports.finishedAt,
+  lanes: volunteerImports.lanes,
 };
 
 export type ImportView = Omit<ImportRow, 'content'>;

@@ -9,6 +9,8 @@ import {
   check,
   numeric,
   pgTable,
+  primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -179,7 +181,25 @@ export const volunteerImports = pgTable('volunteer_imports', {
   uploadedBy: uuid('uploaded_by').references(() => users.id),
   createdAt: createdAt(),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
+  /** How many lanes the rows are dealt into (by driver); fixed when the file is stored. */
+  lanes: smallint('lanes').notNull().default(1),
 });
+
+/**
+ * Where each lane of an import has got to: a lane's rows are processed in line order, a chunk at
+ * a time, each chunk claimed under this row's lock; lanes run side by side.
+ */
+export const volunteerImportLanes = pgTable(
+  'volunteer_import_lanes',
+  {
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => volunteerImports.id),
+    lane: smallint('lane').notNull(),
+    processedRows: integer('processed_rows').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.lane] })],
+);
 
 export const safetyKinds = ['violation', 'accident', 'inspection_passed'] as const;
 export type SafetyKind = (typeof safetyKinds)[number];
