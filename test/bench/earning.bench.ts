@@ -5,7 +5,8 @@
 // One run on real PostgreSQL (a throwaway durable cluster unless BENCH_DATABASE_URL is given):
 //   setup       100,000 drivers with wallets, inserted set-based in SQL (one shared argon2id hash)
 //   volunteer   100,000 attendance rows as one CSV through startImport/runImport (each row becomes
-//               an approved claim and is paid through the ledger)
+//               an approved claim and is paid through the ledger; timed to `done`, when every row
+//               is paid, and to the end of the re-grade of the paid drivers that follows)
 //   safety      1,000,000 safety events through importSafetyEvents (multi-row INSERTs)
 //   pass 1      the daily milestone pass over all drivers, catching up every milestone reached
 //   pass 1'     the same pass again at the same moment: must pay nothing
@@ -272,15 +273,37 @@ async function main(): Promise<number> {
     log(`\n## Volunteering: ${fmt(VOLUNTEER_ROWS)} attendance rows, one CSV through startImport/runImport`);
     const csv = attendanceCsv(drivers, VOLUNTEER_ROWS, clock.now());
     log(`  CSV: ${(csv.length / 1024 / 1024).toFixed(1)} MiB`);
+    // The import says `done` when its last chunk commits (every row applied and paid); then it
+    // re-grades the drivers it paid. Both moments are timed: a watcher polls the import's status
+    // the way the committee's screen does, every 50 ms, on its own connection.
+    let paidSeconds = Number.NaN;
     const volunteer = await timed(postmasterPid, async () => {
+      const t0 = performance.now();
       const started = await startImport(db, clock, { fileName: 'bench-attendance.csv', content: csv, uploadedBy: committeeId });
-      return started.done;
+      let finished = false;
+      const watcher = (async () => {
+        while (!finished) {
+          const row = await queryOne<{ status: string }>(db, sql`select status from volunteer_imports where id = ${started.import.id}`);
+          if (row?.status !== 'processing') {
+            paidSeconds = (performance.now() - t0) / 1000;
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })();
+      const done = await started.done;
+      finished = true;
+      await watcher;
+      return done;
     });
     const imported = volunteer.value;
     const volunteerRate = VOLUNTEER_ROWS / volunteer.seconds;
+    const paidRate = VOLUNTEER_ROWS / paidSeconds;
     log(
       `  ${imported?.status ?? 'unknown'}: ${fmt(imported?.applied ?? 0)} applied, ${fmt(imported?.skipped ?? 0)} skipped, ` +
-        `${fmt((imported?.errors as unknown[] | undefined)?.length ?? 0)} row errors in ${volunteer.seconds.toFixed(1)} s = ${fmt(volunteerRate)} rows/s; ${cpuText(volunteer)}`,
+        `${fmt((imported?.errors as unknown[] | undefined)?.length ?? 0)} row errors in ${imported?.lanes ?? '?'} lane(s); ` +
+        `every row paid (status done) after ${paidSeconds.toFixed(1)} s = ${fmt(paidRate)} rows/s; ` +
+        `drivers re-graded after ${volunteer.seconds.toFixed(1)} s = ${fmt(volunteerRate)} rows/s; ${cpuText(volunteer)}`,
     );
     if (imported?.status !== 'done' || imported.applied !== VOLUNTEER_ROWS) {
       log(`  FAILED: expected all ${VOLUNTEER_ROWS} rows applied${imported?.failure ? ` (${imported.failure})` : ''}`);
@@ -308,6 +331,8 @@ async function main(): Promise<number> {
       importServer = importServer === null || t.serverCpu === null ? null : importServer + t.serverCpu;
     }
     const eventRate = EVENTS / importSeconds;
+    // The issue's benchmark imports both data sets and asks for one rate; each is also shown alone.
+    const bothRate = (VOLUNTEER_ROWS + EVENTS) / (volunteer.seconds + importSeconds);
     log(
       `  ${fmt(created)} created in ${importSeconds.toFixed(1)} s = ${fmt(eventRate)} rows/s (generating the rows not counted); ` +
         `client CPU ${importClient.toFixed(1)} s${importServer === null ? '' : `, PostgreSQL CPU ${importServer.toFixed(1)} s`}`,
@@ -360,8 +385,10 @@ async function main(): Promise<number> {
       [
         row(['phase', 'rows / milestones', 'seconds', 'rate', 'target', 'met?']),
         row(['---', '---:', '---:', '---:', '---', '---']),
-        row(['volunteering import (CSV → claims → paid)', fmt(VOLUNTEER_ROWS), volunteer.seconds.toFixed(1), `${fmt(volunteerRate)} rows/s`, `≥ ${fmt(TARGETS.importRowsPerSec)} rows/s`, met(volunteerRate >= TARGETS.importRowsPerSec)]),
+        row(['volunteering import, every row paid (status done)', fmt(VOLUNTEER_ROWS), paidSeconds.toFixed(1), `${fmt(paidRate)} rows/s`, `≥ ${fmt(TARGETS.importRowsPerSec)} rows/s`, met(paidRate >= TARGETS.importRowsPerSec)]),
+        row(['volunteering import, then its drivers re-graded', fmt(VOLUNTEER_ROWS), volunteer.seconds.toFixed(1), `${fmt(volunteerRate)} rows/s`, `≥ ${fmt(TARGETS.importRowsPerSec)} rows/s`, met(volunteerRate >= TARGETS.importRowsPerSec)]),
         row(['safety events import', fmt(EVENTS), importSeconds.toFixed(1), `${fmt(eventRate)} rows/s`, `≥ ${fmt(TARGETS.importRowsPerSec)} rows/s`, met(eventRate >= TARGETS.importRowsPerSec)]),
+        row(['both imports together (re-grade included)', fmt(VOLUNTEER_ROWS + EVENTS), (volunteer.seconds + importSeconds).toFixed(1), `${fmt(bothRate)} rows/s`, `≥ ${fmt(TARGETS.importRowsPerSec)} rows/s`, met(bothRate >= TARGETS.importRowsPerSec)]),
         row(['who is due (query only)', fmt(query.value.length), query.seconds.toFixed(2), '—', '—', '—']),
         row([`milestone pass 1, catching up (${fmt(DRIVERS)} drivers)`, fmt(first.value.paid), first.seconds.toFixed(2), `${fmt(first.value.paid / first.seconds)} paid/s`, `< ${TARGETS.passSeconds} s`, met(first.seconds < TARGETS.passSeconds)]),
         row(['milestone pass 1 again, same moment', fmt(same.value.paid), same.seconds.toFixed(2), '—', 'pays 0', met(same.value.paid === 0)]),
