@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
-import { expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { afterEach, expect, it } from 'vitest';
 import { openAccount, PROGRAMME_ACCOUNTS } from '../../api/ledger/accounts';
 import { issueMany, type IssueOp } from '../../api/ledger/ledger';
 import { balance, statement, verify } from '../../api/ledger/reads';
 import type { DbHandle } from '../../db/client';
 import { describeEachBackend } from '../support/backends';
+import { planLogging } from './race-support';
 
 const NOW = new Date('2026-06-01T08:00:00.000Z');
 
@@ -79,3 +82,47 @@ describeEachBackend('ledger bulk issuance', (current) => {
     expect((await verify(db, NOW)).ok).toBe(true);
   });
 });
+
+describeEachBackend(
+  'ledger bulk issuance: answering earlier keys probes them, whatever the size of the ledger',
+  (current) => {
+    let raw: postgres.Sql | undefined;
+    afterEach(async () => {
+      await raw?.end();
+      raw = undefined;
+    });
+
+    it('reads no stored key it was not asked about (migration 0011), and still answers retries and conflicts', async () => {
+      const { db } = current();
+      const [a] = await wallets(current(), 1);
+      // Keys spread over the whole key index, as keys with UUIDs are.
+      await db.execute(sql`insert into ledger_idempotency (key, request_hash, result, created_at)
+                           select 'k:' || gen_random_uuid(), 'h', '{"ok": true}', now() from generate_series(1, 20000)`);
+      await db.execute(sql`analyze ledger_idempotency`);
+      const earlier = credit(a!, '1.00');
+      expect((await issueMany(db, [earlier], NOW))[0]!.ok).toBe(true);
+
+      const plans: string[] = [];
+      raw = await planLogging(current(), plans);
+      const ops = [...Array.from({ length: 600 }, () => credit(a!, '0.10')), earlier, { ...earlier, amount: new Decimal('2.00') }];
+      const answers = await raw.begin(async (tx) => {
+        const json = JSON.stringify(ops.map((op) => ({ ...op, amount: op.amount.toFixed(2), hash: `${op.key}:${op.amount.toFixed(2)}` })));
+        return tx.unsafe('select r from ledger_issue_many($1::text::jsonb, $2::timestamptz) as r', [json, NOW.toISOString()]);
+      });
+      // 600 new credits paid; the earlier key answers as a conflict here (its stored hash differs
+      // from the one this raw call sends), once for each of its two requests.
+      expect(answers.slice(0, 600).every((r) => r.r.ok === true)).toBe(true);
+      expect(answers.slice(600).map((r) => r.r.code)).toEqual(['idempotency_conflict', 'idempotency_conflict']);
+
+      const answering = plans.filter((p) => /JOIN ledger_issue_batch f ON f\.ord = b\.first_ord/.test(p));
+      expect(answering, plans.join('\n---\n')).toHaveLength(1);
+      expect(answering[0]).not.toMatch(/Seq Scan on ledger_idempotency/);
+      // two probes: the two operations on the earlier key; the 600 claimed keys are not looked up
+      const probes = /Index (?:Only )?Scan using ledger_idempotency_pkey on ledger_idempotency \w+ .*\(actual time=[\d.]+\.\.[\d.]+ rows=(\d+) loops=(\d+)\)/.exec(answering[0]!);
+      expect(probes, answering[0]).not.toBeNull();
+      expect(Number(probes![1]) * Number(probes![2])).toBeLessThanOrEqual(2);
+      expect(Number(probes![2])).toBe(2);
+    });
+  },
+  { postgresOnly: true },
+);

@@ -12,7 +12,7 @@ import { FakeClock } from '../../api/clock';
 import { createLedger } from '../../api/ledger/ledger';
 import { queryRows, type Db } from '../../db/client';
 import { describeEachBackend } from '../support/backends';
-import { D, databaseUrlOf, expectSound, failure, fund, openPartner, openWallet } from './race-support';
+import { D, expectSound, failure, fund, openPartner, openWallet, planLogging } from './race-support';
 
 const FOREIGN_KEY = '23503'; // foreign_key_violation
 
@@ -74,11 +74,7 @@ describeEachBackend(
 
       // auto_explain hands the plan of every statement the trigger runs back as a message.
       const plans: string[] = [];
-      raw = postgres(await databaseUrlOf(current()), { max: 1, onnotice: (n) => plans.push(String(n.message)) });
-      await raw.unsafe(`load 'auto_explain'`);
-      await raw.unsafe(`set auto_explain.log_min_duration = 0`);
-      await raw.unsafe(`set auto_explain.log_nested_statements = on`);
-      await raw.unsafe(`set client_min_messages = log`);
+      raw = await planLogging(current(), plans);
       const op = { op: 'transfer', key: 'probe', hash: 'probe', debit: wallet, credit: partner, amount: '0.10', code: 'redeem' };
       const [row] = await raw.unsafe('select ledger_apply($1::text::jsonb, now()) as r', [JSON.stringify(op)]);
       expect(row!.r.ok).toBe(true);
