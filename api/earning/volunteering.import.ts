@@ -399,8 +399,8 @@ async function processChunk(
                         (select coalesce(jsonb_agg(e order by (e->>'line')::int), '[]'::jsonb)
                            from (select e from jsonb_array_elements(errors || ${JSON.stringify(errors.slice(0, MAX_STORED_ROW_ERRORS))}::jsonb) e
                                   order by (e->>'line')::int limit ${MAX_STORED_ROW_ERRORS}) kept) end,
-             status = case when status = 'processing' and processed_rows + ${records.length} >= total_rows then 'done' else status end,
-             finished_at = case when status = 'processing' and processed_rows + ${records.length} >= total_rows then ${now.toISOString()}::timestamptz else finished_at end
+             status = case when status = 'processing' and processed_rows + ${records.length} >= coalesce(total_rows, ${file.records.length}) then 'done' else status end,
+             finished_at = case when status = 'processing' and processed_rows + ${records.length} >= coalesce(total_rows, ${file.records.length}) then ${now.toISOString()}::timestamptz else finished_at end
        where id = ${imp.id}`);
     return { next: processed, drivers: [...new Set(inserted.map((c) => c.driver_id))] };
   });
