@@ -1,4 +1,4 @@
-import type { Db } from '../db/client';
+import { analyzeGrownTables, hasConnectionPool, type Db } from '../db/client';
 import type { Clock } from './clock';
 import { expirePoints } from './earning/expiry';
 import { resumeImports } from './earning/volunteering.import';
@@ -30,6 +30,8 @@ export function backgroundJobs(db: Db, clock: Clock): Job[] {
     { name: 'earning.expire-points', everyMs: 60 * 60_000, run: () => expirePointsJob(db, clock) },
     // Attendance imports a stopped process left half done: finished at start-up (rows are idempotent).
     { name: 'earning.resume-imports', everyMs: 60 * 60_000, run: () => resumeImports(db, clock) },
+    // The embedded database has no autovacuum: planner statistics of the tables that grew, every minute.
+    ...(hasConnectionPool(db) ? [] : [{ name: 'db.analyze', everyMs: 60_000, run: () => analyzeGrownTables(db) }]),
   ];
 }
 

@@ -96,6 +96,28 @@ export async function queryOne<T extends Record<string, unknown>>(db: Db, query:
   return (await queryRows<T>(db, query))[0];
 }
 
+/**
+ * Refreshes the planner's statistics of the tables that grew since they were last analysed (by a
+ * fifth, or from nothing), table by table; returns their names. PostgreSQL's autovacuum does this
+ * by itself. PGlite has no autovacuum, and there a table nobody analyses keeps the default
+ * guesses however big it gets: plans made for an empty table (reading a whole table to check
+ * one key) ran every ledger transfer slower the more transfers there were. The server runs this
+ * as a background job on PGlite.
+ */
+export async function analyzeGrownTables(db: Db): Promise<string[]> {
+  const grown = await queryRows<{ name: string }>(
+    db,
+    sql`select c.oid::regclass::text as name
+          from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'public' and c.relkind in ('r', 'p')
+           and pg_relation_size(c.oid) > 0
+           and (c.reltuples < 0 or pg_relation_size(c.oid) / current_setting('block_size')::int > c.relpages * 1.2 + 4)
+         order by 1`,
+  );
+  for (const { name } of grown) await db.execute(sql.raw(`analyze ${name}`));
+  return grown.map((g) => g.name);
+}
+
 /** A postgres.js pool (several connections) rather than PGlite's single one. */
 export function hasConnectionPool(db: Db): boolean {
   const client = (db as unknown as { $client?: { reserve?: unknown } }).$client;

@@ -6,7 +6,8 @@
 //   (a)        applyDirect, one transaction per transfer, spread wallets, 8 connections
 //   (b)        createLedger(...).run — the micro-batcher — with many callers in flight
 //   (c)        applyDirect, every transfer issuance → wallet, 8 connections
-//   (d)        PGlite on disk, one caller, sequential applyDirect
+//   (d)        PGlite on disk, one caller, sequential applyDirect (after the statistics refresh
+//              the PGlite server runs as its db.analyze job)
 // then single-connection probes that split one transfer into round trip, commit and server time.
 //
 // Environment:
@@ -26,7 +27,7 @@ import { systemClock } from '../../api/clock';
 import { PROGRAMME_ACCOUNTS } from '../../api/ledger/accounts';
 import { applyBatch, applyDirect, createLedger, type LedgerOp, type LedgerOutcome } from '../../api/ledger/ledger';
 import { trialBalance, verify } from '../../api/ledger/reads';
-import { createDb, queryRows, type Db, type DbHandle } from '../../db/client';
+import { analyzeGrownTables, createDb, queryRows, type Db, type DbHandle } from '../../db/client';
 import { startCluster, type PgCluster } from '../support/pg-cluster';
 import { clientCpuSeconds, codeVersion, machineBusySeconds, positiveNumber, postgresCpuSeconds, stats, withDatabase, type Stats } from './measure';
 
@@ -809,6 +810,9 @@ async function main(): Promise<number> {
         if (outcomes.some((o) => !o.ok)) throw new Error('PGlite funding failed');
       }
       log(`  data dir ${dir}; ${PGLITE_WALLETS} wallets funded, ${SETTLEMENTS} settlement accounts`);
+      // What a PGlite server's `db.analyze` job (every minute; PGlite has no autovacuum) has done by
+      // the time its ledger holds these accounts: statistics for the tables that grew.
+      log(`  statistics refreshed as the PGlite server's db.analyze job does: ${(await analyzeGrownTables(lite.db)).join(', ')}`);
       const liteDb = lite.db;
       d = await runClosedLoop('d', 'PGlite one-at-a-time', 1, PGLITE_SECONDS, spreadOp('d', lw, ls), (op) => applyDirect(liteDb, op, new Date()), null);
       results.push(d);
