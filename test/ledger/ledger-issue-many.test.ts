@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Decimal from 'decimal.js';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { openAccount, PROGRAMME_ACCOUNTS } from '../../api/ledger/accounts';
 import { issueMany, type IssueOp } from '../../api/ledger/ledger';
 import { balance, statement, verify } from '../../api/ledger/reads';
@@ -86,11 +85,7 @@ describeEachBackend('ledger bulk issuance', (current) => {
 describeEachBackend(
   'ledger bulk issuance: answering earlier keys probes them, whatever the size of the ledger',
   (current) => {
-    let raw: postgres.Sql | undefined;
-    afterEach(async () => {
-      await raw?.end();
-      raw = undefined;
-    });
+    const planned = planLogging(current);
 
     it('reads no stored key it was not asked about (migration 0011), and still answers retries and conflicts', async () => {
       const { db } = current();
@@ -103,7 +98,7 @@ describeEachBackend(
       expect((await issueMany(db, [earlier], NOW))[0]!.ok).toBe(true);
 
       const plans: string[] = [];
-      raw = await planLogging(current(), plans);
+      const raw = await planned.open(plans);
       const ops = [...Array.from({ length: 600 }, () => credit(a!, '0.10')), earlier, { ...earlier, amount: new Decimal('2.00') }];
       const answers = await raw.begin(async (tx) => {
         const json = JSON.stringify(ops.map((op) => ({ ...op, amount: op.amount.toFixed(2), hash: `${op.key}:${op.amount.toFixed(2)}` })));

@@ -6,8 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { FakeClock } from '../../api/clock';
 import { createLedger } from '../../api/ledger/ledger';
 import { queryRows, type Db } from '../../db/client';
@@ -61,11 +60,7 @@ describeEachBackend('ledger: legs must name a transfer and an account that exist
 describeEachBackend(
   'ledger: the leg check probes keys, whatever the size of the ledger',
   (current) => {
-    let raw: postgres.Sql | undefined;
-    afterEach(async () => {
-      await raw?.end();
-      raw = undefined;
-    });
+    const planned = planLogging(current);
 
     it('plans the existence checks as anti-joins, never as a scan of every transfer or account', async () => {
       const db = current().db;
@@ -74,7 +69,7 @@ describeEachBackend(
 
       // auto_explain hands the plan of every statement the trigger runs back as a message.
       const plans: string[] = [];
-      raw = await planLogging(current(), plans);
+      const raw = await planned.open(plans);
       const op = { op: 'transfer', key: 'probe', hash: 'probe', debit: wallet, credit: partner, amount: '0.10', code: 'redeem' };
       const [row] = await raw.unsafe('select ledger_apply($1::text::jsonb, now()) as r', [JSON.stringify(op)]);
       expect(row!.r.ok).toBe(true);

@@ -31,17 +31,27 @@ export async function databaseUrlOf(handle: DbHandle): Promise<string> {
 }
 
 /**
- * One connection to the test's database that hands back, into `plans`, the executed plan of every
- * statement it runs, the ones inside functions and triggers included (auto_explain). End it after.
+ * Connections to the test's database that hand back, into `plans`, the executed plan of every
+ * statement they run, the ones inside functions and triggers included (auto_explain). Register
+ * once per suite; what a test opens is closed after it.
  */
-export async function planLogging(handle: DbHandle, plans: string[]): Promise<postgres.Sql> {
-  const raw = postgres(await databaseUrlOf(handle), { max: 1, onnotice: (n) => plans.push(String(n.message)) });
-  await raw.unsafe(`load 'auto_explain'`);
-  await raw.unsafe(`set auto_explain.log_min_duration = 0`);
-  await raw.unsafe(`set auto_explain.log_nested_statements = on`);
-  await raw.unsafe(`set auto_explain.log_analyze = on`);
-  await raw.unsafe(`set client_min_messages = log`);
-  return raw;
+export function planLogging(current: () => DbHandle) {
+  let raw: postgres.Sql | undefined;
+  afterEach(async () => {
+    await raw?.end();
+    raw = undefined;
+  });
+  return {
+    async open(plans: string[]): Promise<postgres.Sql> {
+      raw = postgres(await databaseUrlOf(current()), { max: 1, onnotice: (n) => plans.push(String(n.message)) });
+      await raw.unsafe(`load 'auto_explain'`);
+      await raw.unsafe(`set auto_explain.log_min_duration = 0`);
+      await raw.unsafe(`set auto_explain.log_nested_statements = on`);
+      await raw.unsafe(`set auto_explain.log_analyze = on`);
+      await raw.unsafe(`set client_min_messages = log`);
+      return raw;
+    },
+  };
 }
 
 /**
