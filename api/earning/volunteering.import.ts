@@ -186,18 +186,24 @@ export function normaliseEvent(event: string): string {
   return event.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
 }
 
+/** A record's cell in a column, trimmed; '' when the file has no such column. */
+function cellOf(file: AttendanceFile, record: CsvRecord, column: Column): string {
+  const at = file.columns[column];
+  return at === undefined ? '' : (record.fields[at] ?? '').trim();
+}
+
+/** A phone number as a spreadsheet holds it, without its spaces, dashes and brackets. */
+const barePhone = (phone: string) => phone.replace(/[\s\-()]/g, '');
+
 function checkRow(file: AttendanceFile, record: CsvRecord, today: string): ValidRow | RowError {
-  const cell = (c: Column) => {
-    const at = file.columns[c];
-    return at === undefined ? '' : (record.fields[at] ?? '').trim();
-  };
+  const cell = (c: Column) => cellOf(file, record, c);
   const problems: string[] = [];
   const extra = record.fields.slice(file.width).filter((f) => f.trim() !== '');
   if (extra.length > 0) problems.push(`has ${record.fields.length} fields but the header has ${file.width}`);
 
   let ref: ValidRow['ref'] | null = null;
   const driverId = cell('driverId');
-  const phone = cell('phone').replace(/[\s\-()]/g, '');
+  const phone = barePhone(cell('phone'));
   if (driverId) {
     if (UUID.test(driverId)) ref = { driverId: driverId.toLowerCase() };
     else problems.push(`driverId "${driverId.slice(0, 40)}" is not a driver id (a UUID)`);
@@ -236,11 +242,7 @@ function checkRow(file: AttendanceFile, record: CsvRecord, today: string): Valid
  */
 export function laneOf(file: AttendanceFile, record: CsvRecord, lanes: number): number {
   if (lanes <= 1) return 0;
-  const cell = (c: Column) => {
-    const at = file.columns[c];
-    return at === undefined ? '' : (record.fields[at] ?? '').trim();
-  };
-  const ref = cell('driverId').toLowerCase() || cell('phone').replace(/[\s\-()]/g, '');
+  const ref = cellOf(file, record, 'driverId').toLowerCase() || barePhone(cellOf(file, record, 'phone'));
   let hash = 0x811c9dc5;
   for (let i = 0; i < ref.length; i++) hash = Math.imul(hash ^ ref.charCodeAt(i), 0x01000193);
   return (hash >>> 0) % lanes;
@@ -390,6 +392,7 @@ async function processChunk(
     await tx.execute(sql`update volunteer_import_lanes set processed_rows = ${processed} where import_id = ${imp.id} and lane = ${lane.index}`);
     // The import's counters add up its lanes'. Last in the transaction: the other lane waits for
     // this row only from here to the commit. The errors kept are the first by line so far.
+    const lastChunk = sql`status = 'processing' and processed_rows + ${records.length} >= coalesce(total_rows, ${file.records.length})`;
     await tx.execute(sql`
       update volunteer_imports
          set processed_rows = processed_rows + ${records.length},
@@ -399,8 +402,8 @@ async function processChunk(
                         (select coalesce(jsonb_agg(e order by (e->>'line')::int), '[]'::jsonb)
                            from (select e from jsonb_array_elements(errors || ${JSON.stringify(errors.slice(0, MAX_STORED_ROW_ERRORS))}::jsonb) e
                                   order by (e->>'line')::int limit ${MAX_STORED_ROW_ERRORS}) kept) end,
-             status = case when status = 'processing' and processed_rows + ${records.length} >= coalesce(total_rows, ${file.records.length}) then 'done' else status end,
-             finished_at = case when status = 'processing' and processed_rows + ${records.length} >= coalesce(total_rows, ${file.records.length}) then ${now.toISOString()}::timestamptz else finished_at end
+             status = case when ${lastChunk} then 'done' else status end,
+             finished_at = case when ${lastChunk} then ${now.toISOString()}::timestamptz else finished_at end
        where id = ${imp.id}`);
     return { next: processed, drivers: [...new Set(inserted.map((c) => c.driver_id))] };
   });
