@@ -11,18 +11,16 @@
 // Two rounds on one throwaway durable cluster (fsync and synchronous_commit on), each on a
 // fresh database with 100,000 drivers: one connection, then two side by side (the import's lanes).
 
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
+import { PROGRAMME_ACCOUNTS } from '../../api/ledger/accounts';
 import { createDb } from '../../db/client';
 import { startCluster } from '../support/pg-cluster';
-import { codeVersion, postgresCpuSeconds, withDatabase } from './measure';
+import { codeVersion, postgresCpuSeconds, postmasterPidOf, withDatabase } from './measure';
 
 const ROWS = 100_000;
 const CHUNK = 2_000;
-const ISSUANCE = '00000000-0000-4000-8000-000000000001';
 const log = (...args: unknown[]) => console.log(...args);
 
 async function round(baseUrl: string, postmasterPid: number, connections: number): Promise<void> {
@@ -68,7 +66,7 @@ async function round(baseUrl: string, postmasterPid: number, connections: number
         await tx`insert into ledger_postings (transfer_id, leg, account_id, amount, pending, balance_after, seq, created_at)
                  select c.transfer, l.leg, l.account, l.amount, false, l.balance, l.seq, now()
                    from floor_chunk c join ledger_accounts a on a.id = c.w,
-                        lateral (values (0::smallint, ${ISSUANCE}::uuid, -20::numeric, null::numeric, null::bigint),
+                        lateral (values (0::smallint, ${PROGRAMME_ACCOUNTS.issuance}::uuid, -20::numeric, null::numeric, null::bigint),
                                         (1::smallint, c.w, 20::numeric, a.posted + 20, a.entries + 1)) l(leg, account, amount, balance, seq)`;
         await tx`insert into ledger_idempotency (key, request_hash, result, created_at)
                  select 'earn:volunteering:' || claim || ':' || ${rule!.id}, md5(claim::text),
@@ -114,7 +112,7 @@ async function main() {
     settings: { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on', shared_buffers: '256MB', max_connections: '200', max_wal_size: '4GB' },
   });
   try {
-    const pid = Number(readFileSync(join(cluster.dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const pid = postmasterPidOf(cluster.dir);
     log(`\n| connections | rows | seconds | rate | PostgreSQL CPU | written |`);
     log(`| ---: | ---: | ---: | ---: | ---: | --- |`);
     await round(cluster.url, pid, 1);

@@ -20,9 +20,7 @@
 //   BENCH_VOLUNTEER     attendance rows (default 100000)
 //   BENCH_ONLY=import   stop after the attendance import (proofs still run): for profiling it
 
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -34,7 +32,7 @@ import { startImport } from '../../api/earning/volunteering.import';
 import { trialBalance, verify } from '../../api/ledger/reads';
 import { createDb, queryOne, queryRows, type Db } from '../../db/client';
 import { startCluster, type PgCluster } from '../support/pg-cluster';
-import { clientCpuSeconds, codeVersion, positiveNumber, postgresCpuSeconds, withDatabase } from './measure';
+import { clientCpuSeconds, codeVersion, positiveNumber, postgresCpuSeconds, postmasterPidOf, withDatabase } from './measure';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -232,7 +230,7 @@ async function main(): Promise<number> {
       const t0 = performance.now();
       cluster = await startCluster({ settings: CLUSTER_SETTINGS });
       baseUrl = cluster.url;
-      postmasterPid = Number(readFileSync(join(cluster.dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      postmasterPid = postmasterPidOf(cluster.dir);
       log(`PostgreSQL: throwaway cluster on port ${cluster.port} (fsync and synchronous_commit on), started in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     const benchDb = `milepost_earning_${runId}`;

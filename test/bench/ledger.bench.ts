@@ -16,7 +16,7 @@
 //   BENCH_INFLIGHT      callers in flight for (b) (default 256)
 
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,7 +29,7 @@ import { applyBatch, applyDirect, createLedger, type LedgerOp, type LedgerOutcom
 import { trialBalance, verify } from '../../api/ledger/reads';
 import { analyzeGrownTables, createDb, queryRows, type Db, type DbHandle } from '../../db/client';
 import { startCluster, type PgCluster } from '../support/pg-cluster';
-import { clientCpuSeconds, codeVersion, machineBusySeconds, positiveNumber, postgresCpuSeconds, stats, withDatabase, type Stats } from './measure';
+import { clientCpuSeconds, codeVersion, machineBusySeconds, positiveNumber, postgresCpuSeconds, postmasterPidOf, stats, type Stats, withDatabase } from './measure';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -641,7 +641,7 @@ async function main(): Promise<number> {
       const t0 = performance.now();
       cluster = await startCluster({ settings: CLUSTER_SETTINGS });
       baseUrl = cluster.url;
-      postmasterPid = Number(readFileSync(join(cluster.dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      postmasterPid = postmasterPidOf(cluster.dir);
       log(`PostgreSQL: throwaway cluster on port ${cluster.port}, started in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
 

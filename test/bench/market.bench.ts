@@ -16,9 +16,7 @@
 //   BENCH_CONNECTIONS   HTTP connections the load generator keeps busy (default 64)
 //   BENCH_WARMUP        seconds of warm-up per endpoint before measuring, not reported in the table (default 3; 0 = none)
 
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import Decimal from 'decimal.js';
@@ -40,18 +38,7 @@ import { createDb, queryRows, type Db } from '../../db/client';
 import { startServer, type AppServer } from '../support/server-process';
 import * as schema from '../../db/schema/index';
 import { freePort, startCluster, type PgCluster } from '../support/pg-cluster';
-import {
-  clientCpuSeconds,
-  codeVersion,
-  machineBusySeconds,
-  positiveNumber,
-  postgresCpuSeconds,
-  processCpuSeconds,
-  ROOT,
-  stats,
-  withDatabase,
-  type Stats,
-} from './measure';
+import { clientCpuSeconds, codeVersion, machineBusySeconds, positiveNumber, postgresCpuSeconds, postmasterPidOf, processCpuSeconds, ROOT, stats, type Stats, withDatabase } from './measure';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -683,7 +670,7 @@ async function main(): Promise<number> {
       const t0 = performance.now();
       cluster = await startCluster({ settings: CLUSTER_SETTINGS });
       baseUrl = cluster.url;
-      postmasterPid = Number(readFileSync(join(cluster.dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      postmasterPid = postmasterPidOf(cluster.dir);
       log(`PostgreSQL: throwaway cluster on port ${cluster.port}, started in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     {

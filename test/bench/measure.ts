@@ -64,6 +64,11 @@ export function processCpuSeconds(pid: number | null): { user: number; system: n
  * CPU seconds used so far by a postmaster and all its backends: live children's own time plus
  * the postmaster's own and reaped-children time (exited backends are accounted there).
  */
+/** The postmaster's process id of a cluster started in `dir` (the first line of postmaster.pid). */
+export function postmasterPidOf(dir: string): number {
+  return Number(readFileSync(`${dir}/postmaster.pid`, 'utf8').split('\n')[0]);
+}
+
 export function postgresCpuSeconds(postmasterPid: number | null): number | null {
   if (postmasterPid === null) return null;
   const pm = procStat(postmasterPid);

@@ -15,9 +15,7 @@
 //   BENCH_DRIVERS       drivers (default 100000)
 //   BENCH_SAMPLES       incremental re-grades per variant (default 3000)
 
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
@@ -27,7 +25,7 @@ import { localDate } from '../../api/earning/earn';
 import { regradeAll, regradeDriver, type FullRegrade } from '../../api/rating/engine';
 import { createDb, queryOne, queryRows, type Db } from '../../db/client';
 import { startCluster, type PgCluster } from '../support/pg-cluster';
-import { codeVersion, positiveNumber, stats, withDatabase } from './measure';
+import { codeVersion, positiveNumber, postmasterPidOf, stats, withDatabase } from './measure';
 
 const DRIVERS = Math.floor(positiveNumber(process.env.BENCH_DRIVERS, 100_000));
 const SAMPLES = Math.floor(positiveNumber(process.env.BENCH_SAMPLES, 3_000));
@@ -128,7 +126,7 @@ async function main() {
       const t0 = performance.now();
       cluster = await startCluster({ settings: CLUSTER_SETTINGS });
       baseUrl = cluster.url;
-      const pid = Number(readFileSync(join(cluster.dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const pid = postmasterPidOf(cluster.dir);
       log(`PostgreSQL: throwaway cluster on port ${cluster.port} (postmaster ${pid}), started in ${secs(performance.now() - t0)}`);
     }
     {
