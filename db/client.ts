@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePglite, PgliteSession } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
@@ -46,6 +46,27 @@ function preparedStatementsOnPostgres(): void {
 }
 preparedStatementsOnPostgres();
 
+/**
+ * drizzle hands PGlite, with every query, parsers that keep dates, timestamps and intervals as
+ * the server's text. PGlite merges per-query parsers into its own map of ~300 types by copying
+ * that map, which cost ~0.09 ms a query (a third of a `select 1`). The same parsers are given
+ * to PGlite once, when it opens (`pgliteParsers`), and drizzle's queries go without them.
+ */
+const asText = (value: string) => value;
+const pgliteParsers = Object.fromEntries(
+  [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182].map((oid) => [oid, asText]),
+);
+function parsersOnceOnPglite(): void {
+  const prepareQuery = PgliteSession.prototype.prepareQuery;
+  PgliteSession.prototype.prepareQuery = function (this: unknown, ...args: Parameters<typeof prepareQuery>) {
+    const query = prepareQuery.apply(this, args) as unknown as { rawQueryConfig: object; queryConfig: object };
+    query.rawQueryConfig = { rowMode: 'object' };
+    query.queryConfig = { rowMode: 'array' };
+    return query as unknown as ReturnType<typeof prepareQuery>;
+  } as typeof prepareQuery;
+}
+parsersOnceOnPglite();
+
 export const migrationsFolder = new URL('./migrations', import.meta.url).pathname;
 
 /**
@@ -76,6 +97,7 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
   const client = await PGlite.create(config.dataDir ?? undefined, {
     loadDataDir: config.loadDataDir,
     relaxedDurability: false,
+    parsers: pgliteParsers,
   });
   const db = withAfterCommit(drizzlePglite({ client, schema }) as unknown as Db);
   return {
