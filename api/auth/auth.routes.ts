@@ -75,13 +75,13 @@ const createCommitteeRoute = createRoute({
 
 export const authRoutes = createRouter()
   .openapi(registerRoute, async (c) => {
-    const user = await registerDriver(c.var.db, c.req.valid('json'));
+    const user = await registerDriver(c.get('db'), c.req.valid('json'));
     return c.json({ user }, 201);
   })
   .openapi(loginRoute, async (c) => {
     const body = c.req.valid('json');
     const { config, clock } = c.var;
-    const { session, user } = await login(c.var.db, config, clock.now(), { ...body, ip: clientIp(c) });
+    const { session, user } = await login(c.get('db'), config, clock.now(), { ...body, ip: clientIp(c) });
     const maxAge = config.session.ttlHours * 3600;
     const secure = config.session.cookieSecure;
     setCookie(c, SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge, secure });
@@ -90,14 +90,14 @@ export const authRoutes = createRouter()
   })
   .openapi(logoutRoute, async (c) => {
     const found = sessionToken(c.req.header('authorization'), getCookie(c, SESSION_COOKIE));
-    if (found) await endSession(c.var.db, found.token);
+    if (found) await endSession(c.get('db'), found.token);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     deleteCookie(c, CSRF_COOKIE, { path: '/' });
     return c.body(null, 204);
   })
   .openapi(meRoute, async (c) => {
     const me = currentUser(c);
-    const [row] = await c.var.db
+    const [row] = await c.get('db')
       .select({ plateNumber: users.plateNumber })
       .from(users)
       .where(eq(users.id, me.id));
@@ -107,7 +107,7 @@ export const authRoutes = createRouter()
   .openapi(createCommitteeRoute, async (c) => {
     const actor = currentUser(c);
     const body = c.req.valid('json');
-    const user = await c.var.db.transaction(async (tx) => {
+    const user = await c.get('db').transaction(async (tx) => {
       const created = await createUser(tx, { role: 'committee', ...body });
       await audit(tx, {
         actorId: actor.id,
@@ -115,7 +115,7 @@ export const authRoutes = createRouter()
         targetType: 'user',
         targetId: created.id,
         after: { phone: body.phone, name: body.name, role: 'committee' },
-        at: c.var.clock.now(),
+        at: c.get('clock').now(),
       });
       return created;
     });

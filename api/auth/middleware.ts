@@ -1,4 +1,5 @@
 import { getCookie } from 'hono/cookie';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { AppError } from '../errors';
 import type { AppEnv, SessionUser } from '../http/env';
@@ -31,7 +32,7 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
   c.set('authVia', null);
   const found = sessionToken(c.req.header('authorization'), getCookie(c, SESSION_COOKIE));
   if (found) {
-    const session = await resolveSession(c.var.db, found.token, c.var.clock.now());
+    const session = await resolveSession(c.get('db'), found.token, c.get('clock').now());
     if (session) {
       if (found.via === 'cookie' && !SAFE_METHODS.has(c.req.method) && !CSRF_EXEMPT.has(c.req.path)) {
         const sent = c.req.header(CSRF_HEADER);
@@ -49,7 +50,7 @@ export const loadSession = createMiddleware<AppEnv>(async (c, next) => {
 /** The guard every protected route uses: 401 when signed out, 403 for the wrong role. */
 export function requireRole(...roles: Role[]) {
   return createMiddleware<AppEnv & { Variables: { user: SessionUser } }>(async (c, next) => {
-    const user = c.var.user;
+    const user = c.get('user');
     if (!user) throw new AppError('unauthenticated', 'sign in, or send a valid session token');
     if (roles.length > 0 && !roles.includes(user.role)) {
       throw new AppError('forbidden', `this needs the ${roles.join(' or ')} role; you are signed in as ${user.role}`);
@@ -62,8 +63,8 @@ export function requireRole(...roles: Role[]) {
 export const requireUser = requireRole();
 
 /** The signed-in user, for handlers behind `requireRole`. */
-export function currentUser(c: { var: { user: SessionUser | null } }): SessionUser {
-  const user = c.var.user;
+export function currentUser(c: { get: Context<AppEnv>['get'] }): SessionUser {
+  const user = c.get('user');
   if (!user) throw new AppError('unauthenticated');
   return user;
 }

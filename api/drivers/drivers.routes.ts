@@ -46,14 +46,14 @@ const statementRoute = createRoute({
 });
 
 export const driverRoutes = createRouter()
-  .openapi(searchRoute, async (c) => c.json(await searchDrivers(c.var.db, c.req.valid('query')), 200))
-  .openapi(profileRoute, async (c) => c.json(await driverProfile(c.var.db, c.req.valid('param').id), 200))
+  .openapi(searchRoute, async (c) => c.json(await searchDrivers(c.get('db'), c.req.valid('query')), 200))
+  .openapi(profileRoute, async (c) => c.json(await driverProfile(c.get('db'), c.req.valid('param').id), 200))
   .openapi(statementRoute, async (c) => {
     const { id } = c.req.valid('param');
-    await requireDriver(c.var.db, id);
-    const wallet = await walletOf(c.var.db, id);
+    await requireDriver(c.get('db'), id);
+    const wallet = await walletOf(c.get('db'), id);
     if (!wallet) return c.json({ lines: [], nextCursor: null }, 200);
-    const page = await statement(c.var.db, wallet, c.req.valid('query'));
+    const page = await statement(c.get('db'), wallet, c.req.valid('query'));
     const lines: z.infer<typeof Statement>['lines'] = page.lines.map((l) => ({
       ...l,
       amount: l.amount.toFixed(2),

@@ -66,12 +66,12 @@ const decideRoute = createRoute({
 });
 
 export const appealRoutes = createRouter()
-  .openapi(fileRoute, async (c) => c.json(appealJson(await fileAppeal(c.var.db, c.var.clock, currentUser(c), c.req.valid('json'))), 201))
+  .openapi(fileRoute, async (c) => c.json(appealJson(await fileAppeal(c.get('db'), c.get('clock'), currentUser(c), c.req.valid('json'))), 201))
   .openapi(listRoute, async (c) => {
-    const page = await listAppeals(c.var.db, currentUser(c), c.req.valid('query'));
+    const page = await listAppeals(c.get('db'), currentUser(c), c.req.valid('query'));
     return c.json({ items: page.items.map(appealJson), nextCursor: page.nextCursor }, 200);
   })
   .openapi(decideRoute, async (c) => {
-    const appeal = await decideAppeal(c.var.db, c.var.clock, currentUser(c), c.req.valid('param').id, c.req.valid('json'));
+    const appeal = await decideAppeal(c.get('db'), c.get('clock'), currentUser(c), c.req.valid('param').id, c.req.valid('json'));
     return c.json(appealJson(appeal), 200);
   });

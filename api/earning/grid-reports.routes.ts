@@ -141,7 +141,7 @@ export const gridReportRoutes = createRouter()
   .openapi(fileRoute, async (c) => {
     const driver = currentUser(c);
     const form = c.req.valid('form');
-    const report = await fileReport(c.var.db, c.var.clock, driver.id, {
+    const report = await fileReport(c.get('db'), c.get('clock'), driver.id, {
       photo: form.photo,
       lat: form.lat,
       lng: form.lng,
@@ -154,19 +154,19 @@ export const gridReportRoutes = createRouter()
     const viewer = currentUser(c);
     const query = c.req.valid('query');
     if (query.driverId && viewer.role !== 'committee') throw new AppError('forbidden', 'drivers see their own reports only');
-    const page = await listReports(c.var.db, viewer, query);
+    const page = await listReports(c.get('db'), viewer, query);
     return c.json({ items: page.items.map(reportJson), nextCursor: page.nextCursor }, 200);
   })
-  .openapi(detailRoute, async (c) => c.json(detailJson(await reportDetail(c.var.db, currentUser(c), c.req.valid('param').id)), 200))
+  .openapi(detailRoute, async (c) => c.json(detailJson(await reportDetail(c.get('db'), currentUser(c), c.req.valid('param').id)), 200))
   .openapi(transitionRoute, async (c) => {
     const actor = currentUser(c);
     const { id } = c.req.valid('param');
-    await transitionReport(c.var.db, c.var.clock, actor.id, id, c.req.valid('json'));
-    return c.json(detailJson(await reportDetail(c.var.db, actor, id)), 200);
+    await transitionReport(c.get('db'), c.get('clock'), actor.id, id, c.req.valid('json'));
+    return c.json(detailJson(await reportDetail(c.get('db'), actor, id)), 200);
   })
   .openapi(photoRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const photo = await photoFor(c.var.db, currentUser(c), id);
+    const photo = await photoFor(c.get('db'), currentUser(c), id);
     if (!photo) throw new AppError('photo_not_found', `no photo ${id}`);
     const etag = `"${photo.sha256}"`;
     const headers = {

@@ -140,20 +140,20 @@ const readRoute = createRoute({
 
 /** Programme settings, instant awards, points expiry and the inbox. */
 export const programmeRoutes = createRouter()
-  .openapi(getSettingsRoute, async (c) => c.json(await settingsJson(c.var.db), 200))
+  .openapi(getSettingsRoute, async (c) => c.json(await settingsJson(c.get('db')), 200))
   .openapi(putAwardsRoute, async (c) => {
-    await putSetting(c.var.db, c.var.clock, currentUser(c).id, 'awards', c.req.valid('json'));
-    return c.json(await settingsJson(c.var.db), 200);
+    await putSetting(c.get('db'), c.get('clock'), currentUser(c).id, 'awards', c.req.valid('json'));
+    return c.json(await settingsJson(c.get('db')), 200);
   })
   .openapi(putExpiryRoute, async (c) => {
-    await putSetting(c.var.db, c.var.clock, currentUser(c).id, 'expiry', c.req.valid('json'));
-    return c.json(await settingsJson(c.var.db), 200);
+    await putSetting(c.get('db'), c.get('clock'), currentUser(c).id, 'expiry', c.req.valid('json'));
+    return c.json(await settingsJson(c.get('db')), 200);
   })
   .openapi(awardRoute, async (c) => {
     const body = c.req.valid('json');
     const { earning, replayed } = await grantAward(
-      c.var.db,
-      c.var.clock,
+      c.get('db'),
+      c.get('clock'),
       currentUser(c).id,
       { driverId: body.driverId, points: new Decimal(body.points), reason: body.reason },
       c.req.valid('header')['idempotency-key'],
@@ -161,7 +161,7 @@ export const programmeRoutes = createRouter()
     return c.json(awardJson(earning, replayed), 201);
   })
   .openapi(expiryRoute, async (c) => {
-    const outlook = await expiryOutlook(c.var.db, c.var.clock, currentUser(c).id);
+    const outlook = await expiryOutlook(c.get('db'), c.get('clock'), currentUser(c).id);
     const dated = (d: { date: string; points: Decimal }) => ({ date: d.date, points: d.points.toFixed(2) });
     return c.json(
       {
@@ -177,10 +177,10 @@ export const programmeRoutes = createRouter()
   })
   .openapi(inboxRoute, async (c) => {
     const query = c.req.valid('query');
-    const page = await inbox(c.var.db, currentUser(c).id, { cursor: query.cursor, limit: query.limit, unreadOnly: query.unread });
+    const page = await inbox(c.get('db'), currentUser(c).id, { cursor: query.cursor, limit: query.limit, unreadOnly: query.unread });
     return c.json({ items: page.items.map(notificationJson), unread: page.unread, nextCursor: page.nextCursor }, 200);
   })
   .openapi(readRoute, async (c) => {
-    const n = await markRead(c.var.db, currentUser(c).id, c.req.valid('param').id, c.var.clock.now());
+    const n = await markRead(c.get('db'), currentUser(c).id, c.req.valid('param').id, c.get('clock').now());
     return c.json(notificationJson(n), 200);
   });

@@ -148,36 +148,36 @@ const ratesRoute = createRoute({
 });
 
 export const rewardRuleRoutes = createRouter()
-  .openapi(listRoute, async (c) => c.json({ items: (await listRules(c.var.db, c.var.clock.now())).map(ruleJson) }, 200))
+  .openapi(listRoute, async (c) => c.json({ items: (await listRules(c.get('db'), c.get('clock').now())).map(ruleJson) }, 200))
   .openapi(ratesRoute, async (c) => {
-    const rules = await listRules(c.var.db, c.var.clock.now());
+    const rules = await listRules(c.get('db'), c.get('clock').now());
     const items = rules.flatMap((r) => (r.current?.enabled ? [{ activity: r.activity, name: r.name, terms: r.current.terms }] : []));
     return c.json({ items }, 200);
   })
   .openapi(simulateRoute, async (c) => {
     const body = c.req.valid('json');
-    const result = await simulate(c.var.db, { draft: body.rules, from: new Date(body.from), to: new Date(body.to), top: body.top ?? 10 });
+    const result = await simulate(c.get('db'), { draft: body.rules, from: new Date(body.from), to: new Date(body.to), top: body.top ?? 10 });
     return c.json(simulationJson(result), 200);
   })
-  .openapi(getRoute, async (c) => c.json(ruleJson(await getRule(c.var.db, c.req.valid('param').id, c.var.clock.now())), 200))
+  .openapi(getRoute, async (c) => c.json(ruleJson(await getRule(c.get('db'), c.req.valid('param').id, c.get('clock').now())), 200))
   .openapi(createRuleRoute, async (c) => {
     const body = c.req.valid('json');
     const { rule, versionId } = await createRule(
-      c.var.db,
+      c.get('db'),
       currentUser(c).id,
       { ...body, effectiveFrom: body.effectiveFrom ? new Date(body.effectiveFrom) : undefined },
-      c.var.clock.now(),
+      c.get('clock').now(),
     );
     return c.json(withVersion(rule, versionId), 201);
   })
   .openapi(addVersionRoute, async (c) => {
     const body = c.req.valid('json');
     const { rule, versionId } = await addVersion(
-      c.var.db,
+      c.get('db'),
       currentUser(c).id,
       c.req.valid('param').id,
       { ...body, effectiveFrom: body.effectiveFrom ? new Date(body.effectiveFrom) : undefined },
-      c.var.clock.now(),
+      c.get('clock').now(),
     );
     return c.json(withVersion(rule, versionId), 201);
   });

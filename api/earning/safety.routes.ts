@@ -70,8 +70,8 @@ export const safetyRoutes = createRouter()
   .openapi(postRoute, async (c) => {
     const { events } = c.req.valid('json');
     const outcome = await recordSafetyEvents(
-      c.var.db,
-      c.var.clock,
+      c.get('db'),
+      c.get('clock'),
       currentUser(c),
       events.map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) })),
     );
@@ -84,17 +84,17 @@ export const safetyRoutes = createRouter()
     if (user.role === 'driver' && query.driverId && query.driverId !== user.id) {
       throw new AppError('forbidden', 'drivers see their own safety records only');
     }
-    const page = await listSafetyEvents(c.var.db, { ...query, driverId: user.role === 'driver' ? user.id : query.driverId });
+    const page = await listSafetyEvents(c.get('db'), { ...query, driverId: user.role === 'driver' ? user.id : query.driverId });
     return c.json({ items: page.items.map(eventJson), nextCursor: page.nextCursor }, 200);
   })
   .openapi(mineRoute, async (c) => {
     const driver = currentUser(c);
-    const now = c.var.clock.now();
+    const now = c.get('clock').now();
     const [streak, streakRule, challengeRule, recent] = await Promise.all([
-      currentStreak(c.var.db, driver.id, now),
-      ruleVersionAt(c.var.db, 'safety_streak', now),
-      ruleVersionAt(c.var.db, 'safety_challenge', now),
-      listSafetyEvents(c.var.db, { driverId: driver.id, limit: 10 }),
+      currentStreak(c.get('db'), driver.id, now),
+      ruleVersionAt(c.get('db'), 'safety_streak', now),
+      ruleVersionAt(c.get('db'), 'safety_challenge', now),
+      listSafetyEvents(c.get('db'), { driverId: driver.id, limit: 10 }),
     ]);
     const startMs = streak.startedAt.getTime();
     const elapsedDays = (now.getTime() - startMs) / DAY_MS;

@@ -222,21 +222,21 @@ export const volunteeringRoutes = createRouter()
     } else if (mediaType(c) === 'application/json') input = c.req.valid('json');
     else throw new AppError('unsupported_media_type', 'send the claim as application/json or multipart/form-data');
     const key = c.req.valid('header')['idempotency-key'];
-    const claim = await submitClaim(c.var.db, c.var.clock, driver.id, input, key);
-    return c.json(claimJson((await claimFor(c.var.db, driver, claim.id))!), 201);
+    const claim = await submitClaim(c.get('db'), c.get('clock'), driver.id, input, key);
+    return c.json(claimJson((await claimFor(c.get('db'), driver, claim.id))!), 201);
   })
   .openapi(listRoute, async (c) => {
-    const page = await listClaims(c.var.db, currentUser(c), c.req.valid('query'));
+    const page = await listClaims(c.get('db'), currentUser(c), c.req.valid('query'));
     return c.json({ items: page.items.map(claimJson), nextCursor: page.nextCursor }, 200);
   })
   // Before /volunteering/{id}, which would otherwise take "imports" for an id.
   .openapi(importsRoute, async (c) => {
-    const page = await listImports(c.var.db, c.req.valid('query'));
+    const page = await listImports(c.get('db'), c.req.valid('query'));
     return c.json({ items: page.items.map(importSummaryJson), nextCursor: page.nextCursor }, 200);
   })
   .openapi(importStatusRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const found = await findImport(c.var.db, id);
+    const found = await findImport(c.get('db'), id);
     if (!found) throw new AppError('import_not_found', `no attendance import ${id}`);
     return c.json(importJson(found), 200);
   })
@@ -244,15 +244,15 @@ export const volunteeringRoutes = createRouter()
     const committee = currentUser(c);
     const upload = await uploadedCsv(c, c.req.valid('form') as { file?: File });
     if (upload.content.byteLength === 0) throw new AppError('csv_invalid', 'the file is empty; send the attendance CSV as the body (text/csv) or as the `file` field');
-    const fileName = upload.fileName ?? c.req.valid('query').fileName ?? `attendance-${localDate(c.var.clock.now())}.csv`;
-    const { import: created, done } = await startImport(c.var.db, c.var.clock, { fileName, content: upload.content, uploadedBy: committee.id });
+    const fileName = upload.fileName ?? c.req.valid('query').fileName ?? `attendance-${localDate(c.get('clock').now())}.csv`;
+    const { import: created, done } = await startImport(c.get('db'), c.get('clock'), { fileName, content: upload.content, uploadedBy: committee.id });
     void done; // processing continues in the background; progress is on the import
     const location = `/api/volunteering/imports/${created.id}`;
     return c.json(importJson(created), 202, { Location: location });
   })
-  .openapi(getRoute, async (c) => c.json(claimJson(await claimFor(c.var.db, currentUser(c), c.req.valid('param').id)), 200))
-  .openapi(approveRoute, async (c) => c.json(claimJson(await approveClaim(c.var.db, c.var.clock, currentUser(c), c.req.valid('param').id)), 200))
+  .openapi(getRoute, async (c) => c.json(claimJson(await claimFor(c.get('db'), currentUser(c), c.req.valid('param').id)), 200))
+  .openapi(approveRoute, async (c) => c.json(claimJson(await approveClaim(c.get('db'), c.get('clock'), currentUser(c), c.req.valid('param').id)), 200))
   .openapi(rejectRoute, async (c) => {
-    const claim = await rejectClaim(c.var.db, c.var.clock, currentUser(c), c.req.valid('param').id, c.req.valid('json').reason);
+    const claim = await rejectClaim(c.get('db'), c.get('clock'), currentUser(c), c.req.valid('param').id, c.req.valid('json').reason);
     return c.json(claimJson(claim), 200);
   });

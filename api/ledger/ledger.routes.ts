@@ -1,5 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import Decimal from 'decimal.js';
+import type { Context } from 'hono';
+import type { AppEnv } from '../http/env';
 import { audit } from '../audit/audit';
 import { currentUser, requireRole } from '../auth/middleware';
 import { currentGrade } from '../rating/benefits';
@@ -149,14 +151,14 @@ const verifyRoute = createRoute({
  * committed (its idempotency record remembers it) and then reported; a replay writes no audit.
  */
 async function auditedLedgerOp(
-  c: { var: { db: Db; clock: { now(): Date } } },
+  c: { get: Context<AppEnv>['get'] },
   op: LedgerOp,
   entry: { actorId: string; action: string; targetType: string; targetId: string; after: unknown },
 ) {
-  const outcome = await c.var.db.transaction(async (tx) => {
-    const result = await createLedger(tx, c.var.clock).run(op);
+  const outcome = await c.get('db').transaction(async (tx) => {
+    const result = await createLedger(tx, c.get('clock')).run(op);
     if (result.ok && !result.replayed) {
-      await audit(tx, { ...entry, after: { ...(entry.after as object), transferId: result.transferId }, at: c.var.clock.now() });
+      await audit(tx, { ...entry, after: { ...(entry.after as object), transferId: result.transferId }, at: c.get('clock').now() });
     }
     return result;
   });
@@ -167,11 +169,11 @@ async function auditedLedgerOp(
 export const ledgerRoutes = createRouter()
   .openapi(walletRoute, async (c) => {
     const me = currentUser(c);
-    const accountId = await requireWallet(c.var.db, me.id);
+    const accountId = await requireWallet(c.get('db'), me.id);
     const [b, earned, grade] = await Promise.all([
-      balance(c.var.db, accountId),
-      lifetimeEarned(c.var.db, accountId),
-      currentGrade(c.var.db, me.id),
+      balance(c.get('db'), accountId),
+      lifetimeEarned(c.get('db'), accountId),
+      currentGrade(c.get('db'), me.id),
     ]);
     return c.json(
       {
@@ -186,13 +188,13 @@ export const ledgerRoutes = createRouter()
     );
   })
   .openapi(myStatementRoute, async (c) => {
-    const accountId = await requireWallet(c.var.db, currentUser(c).id);
-    return c.json(statementJson(await statement(c.var.db, accountId, c.req.valid('query'))), 200);
+    const accountId = await requireWallet(c.get('db'), currentUser(c).id);
+    return c.json(statementJson(await statement(c.get('db'), accountId, c.req.valid('query'))), 200);
   })
   .openapi(accountRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const b = await balance(c.var.db, id);
-    const s = await statement(c.var.db, id, c.req.valid('query'));
+    const b = await balance(c.get('db'), id);
+    const s = await statement(c.get('db'), id, c.req.valid('query'));
     return c.json(
       {
         accountId: b.accountId,
@@ -209,7 +211,7 @@ export const ledgerRoutes = createRouter()
     );
   })
   .openapi(transfersRoute, async (c) => {
-    const page = await listTransfers(c.var.db, c.req.valid('query'));
+    const page = await listTransfers(c.get('db'), c.req.valid('query'));
     return c.json(
       {
         nextCursor: page.nextCursor,
@@ -226,7 +228,7 @@ export const ledgerRoutes = createRouter()
     const actor = currentUser(c);
     const body = c.req.valid('json');
     const key = c.req.valid('header')['idempotency-key'];
-    const wallet = await requireWallet(c.var.db, body.driverId);
+    const wallet = await requireWallet(c.get('db'), body.driverId);
     const amount = new Decimal(body.amount);
     const credit = amount.isPositive();
     const outcome = await auditedLedgerOp(
@@ -260,7 +262,7 @@ export const ledgerRoutes = createRouter()
     return c.json({ transferId: outcome.transferId, replayed: outcome.replayed }, 201);
   })
   .openapi(trialBalanceRoute, async (c) => {
-    const t = await trialBalance(c.var.db);
+    const t = await trialBalance(c.get('db'));
     return c.json({ balanced: t.balanced, total: points(t.total), posted: points(t.posted), pending: points(t.pending), postings: t.postings }, 200);
   })
-  .openapi(verifyRoute, async (c) => c.json(await verify(c.var.db, c.var.clock.now()), 200));
+  .openapi(verifyRoute, async (c) => c.json(await verify(c.get('db'), c.get('clock').now()), 200));

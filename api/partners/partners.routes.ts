@@ -41,12 +41,12 @@ const addStaffRoute = createRoute({
 
 export const partnerRoutes = createRouter()
   .openapi(createPartnerRoute, async (c) => {
-    const partner = await createPartner(c.var.db, currentUser(c).id, c.req.valid('json'), c.var.clock.now());
+    const partner = await createPartner(c.get('db'), currentUser(c).id, c.req.valid('json'), c.get('clock').now());
     return c.json(partner, 201);
   })
-  .openapi(listPartnersRoute, async (c) => c.json({ items: await listPartners(c.var.db) }, 200))
+  .openapi(listPartnersRoute, async (c) => c.json({ items: await listPartners(c.get('db')) }, 200))
   .openapi(addStaffRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const user = await addStaff(c.var.db, currentUser(c).id, id, c.req.valid('json'), c.var.clock.now());
+    const user = await addStaff(c.get('db'), currentUser(c).id, id, c.req.valid('json'), c.get('clock').now());
     return c.json({ user }, 201);
   });

@@ -108,26 +108,26 @@ const simulateRoute = createRoute({
 });
 
 export const ratingRoutes = createRouter()
-  .openapi(myRatingRoute, async (c) => c.json(await ratingView(c.var.db, c.var.clock, currentUser(c).id), 200))
-  .openapi(driverRatingRoute, async (c) => c.json(await ratingView(c.var.db, c.var.clock, c.req.valid('param').id), 200))
+  .openapi(myRatingRoute, async (c) => c.json(await ratingView(c.get('db'), c.get('clock'), currentUser(c).id), 200))
+  .openapi(driverRatingRoute, async (c) => c.json(await ratingView(c.get('db'), c.get('clock'), c.req.valid('param').id), 200))
   .openapi(listPoliciesRoute, async (c) => {
-    const [versions, inForce] = await Promise.all([policyVersions(c.var.db), policyInForce(c.var.db, c.var.clock.now())]);
+    const [versions, inForce] = await Promise.all([policyVersions(c.get('db')), policyInForce(c.get('db'), c.get('clock').now())]);
     return c.json({ inForce: inForce.version, items: versions.map((v) => versionJson(v, inForce.id)) }, 200);
   })
   .openapi(getPolicyRoute, async (c) => {
     const { version } = c.req.valid('param');
-    const [found, inForce] = await Promise.all([policyVersion(c.var.db, version), policyInForce(c.var.db, c.var.clock.now())]);
+    const [found, inForce] = await Promise.all([policyVersion(c.get('db'), version), policyInForce(c.get('db'), c.get('clock').now())]);
     if (!found) throw new AppError('rating_policy_not_found', `there is no rating policy version ${version}`);
     return c.json(versionJson(found, inForce.id), 200);
   })
   .openapi(createPolicyRoute, async (c) => {
     const body = c.req.valid('json');
-    const created = await createPolicyVersion(c.var.db, c.var.clock, currentUser(c).id, {
+    const created = await createPolicyVersion(c.get('db'), c.get('clock'), currentUser(c).id, {
       policy: body.policy,
       effectiveFrom: body.effectiveFrom ? new Date(body.effectiveFrom) : undefined,
       note: body.note ?? null,
     });
-    const inForce = await policyInForce(c.var.db, c.var.clock.now());
+    const inForce = await policyInForce(c.get('db'), c.get('clock').now());
     return c.json({ ...versionJson(created.version, inForce.id), regrade: regradeJson(created.regrade) }, 201);
   })
-  .openapi(simulateRoute, async (c) => c.json(await simulate(c.var.db, c.var.clock, c.req.valid('json').policy), 200));
+  .openapi(simulateRoute, async (c) => c.json(await simulate(c.get('db'), c.get('clock'), c.req.valid('json').policy), 200));

@@ -37,8 +37,8 @@ const auditLogRoute = createRoute({
 
 export const reportRoutes = createRouter()
   .openapi(summaryRoute, async (c) => {
-    const now = c.var.clock.now();
+    const now = c.get('clock').now();
     const period = resolvePeriod(now, c.req.valid('query'));
-    return c.json(await summary(c.var.db, period, now), 200);
+    return c.json(await summary(c.get('db'), period, now), 200);
   })
-  .openapi(auditLogRoute, async (c) => c.json(await auditLogPage(c.var.db, c.req.valid('query')), 200));
+  .openapi(auditLogRoute, async (c) => c.json(await auditLogPage(c.get('db'), c.req.valid('query')), 200));
