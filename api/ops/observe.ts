@@ -16,6 +16,19 @@ export function routeLabel(c: Context): string {
 }
 
 /**
+ * The request line's logger: the base logger without its redaction. Redaction is by key, and the
+ * request line's keys are fixed and none of them is a secret's, so it could never match; but
+ * pino's wildcard paths (`*["token"]` …) walk every field of every line, a tenth of a catalog
+ * read's CPU. Lines logged anywhere else keep the base logger's redaction.
+ */
+const unredacted = new WeakMap<Logger, Logger>();
+function requestLogger(base: Logger): Logger {
+  let child = unredacted.get(base);
+  if (!child) unredacted.set(base, (child = base.child({}, { redact: [] })));
+  return child;
+}
+
+/**
  * One JSON log line and one metrics observation per request. The line names the request, its
  * route and outcome and who made it; it never holds headers, cookies, the query string or the body.
  */
@@ -28,7 +41,7 @@ export function observeRequests(metrics: Metrics, logger?: Logger): MiddlewareHa
     const status = c.res.status;
     metrics.observeRequest({ method: c.req.method, route, status, seconds });
     const user = c.get('user');
-    (logger ?? processLogger()).info(
+    requestLogger(logger ?? processLogger()).info(
       {
         requestId: c.get('requestId'),
         method: c.req.method,
