@@ -1,13 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { stringify } from 'csv-stringify/sync';
 import Decimal from 'decimal.js';
+import type { TypedResponse } from 'hono';
 import { currentUser, requireRole } from '../auth/middleware';
 import { AppError } from '../errors';
 import type { SessionUser } from '../http/env';
 import { createRouter, jsonBody, jsonContent, problems, signedIn } from '../http/openapi';
 import { spreadsheetSafe } from '../http/csv';
 import { IdempotencyHeader } from '../ledger/ledger.schemas';
-import { meetsGrade, priceFor, type BenefitTable } from '../rating/benefits';
+import { benefitsOf, meetsGrade, priceFor, type BenefitTable } from '../rating/benefits';
 import type { Db } from '../../db/client';
 import type { Grade } from '../../db/schema/index';
 import {
@@ -80,6 +81,48 @@ function offerJson(o: CatalogOffer, viewer: Viewer): z.infer<typeof Offer> {
     status: o.status,
     createdAt: o.createdAt.toISOString(),
   };
+}
+
+/**
+ * The catalog's offers as JSON, serialised once per cached catalog list and price level (grade and
+ * discount) instead of once per read. Each offer's text is cut around its `affordable` flag, the
+ * one field that depends on the caller's balance, which each read fills in. A reload or a change
+ * to the catalog makes a new list, and so new text.
+ */
+interface OfferText {
+  head: string;
+  tail: string;
+  yourPrice: Decimal;
+}
+/** Where JSON.stringify puts the placeholder `affordable: '\u0000'`: a NUL, which it escapes, so no other text of the offer can read like this. */
+const AFFORDABLE_CUT = '"affordable":"\\u0000"';
+const offerTexts = new WeakMap<readonly CatalogOffer[], Map<string, Map<string, OfferText>>>();
+
+function offerTextOf(catalogList: readonly CatalogOffer[], o: CatalogOffer, viewer: Viewer): OfferText {
+  let levels = offerTexts.get(catalogList);
+  if (!levels) offerTexts.set(catalogList, (levels = new Map()));
+  const level = `${viewer.grade ?? '-'}|${benefitsOf(viewer.grade, viewer.benefits).priceDiscount.toString()}`;
+  let texts = levels.get(level);
+  if (!texts) levels.set(level, (texts = new Map()));
+  let text = texts.get(o.id);
+  if (!text) {
+    const json = offerJson(o, { ...viewer, available: null });
+    const parts = JSON.stringify({ ...json, affordable: '\u0000' }).split(AFFORDABLE_CUT);
+    if (parts.length !== 2) throw new Error(`offer ${o.id}: no single place for "affordable" in its JSON`);
+    text = { head: `${parts[0]!}"affordable":`, tail: parts[1]!, yourPrice: new Decimal(json.yourPrice) };
+    texts.set(o.id, text);
+  }
+  return text;
+}
+
+/** `offerJson(o, viewer)` for each offer of the cached catalog list, as one JSON array. */
+function offersText(catalogList: readonly CatalogOffer[], offers: readonly CatalogOffer[], viewer: Viewer): string {
+  const parts = offers.map((o) => {
+    const text = offerTextOf(catalogList, o, viewer);
+    const affordable = viewer.available ? String(viewer.available.greaterThanOrEqualTo(text.yourPrice)) : 'null';
+    return text.head + affordable + text.tail;
+  });
+  return `[${parts.join(',')}]`;
 }
 
 function redemptionJson(
@@ -331,84 +374,88 @@ export function createMarketRoutes(catalog = new CatalogCache(), views = new Sho
       if (status !== 'active' && user.role !== 'committee' && user.role !== 'partner_staff') {
         throw new AppError('forbidden', 'only committee members and partner staff see offers that are not active');
       }
-      const viewer = await viewerOf(views, c.var.db, user);
-      const now = c.var.clock.now();
-      let list =
-        status === 'active'
-          ? (await catalog.activeOffers(c.var.db)).filter((o) => isOpen(o, now))
-          : await offersWithStatus(c.var.db, status, user.role === 'partner_staff' ? user.partnerId! : undefined);
+      const db = c.get('db');
+      const viewer = await viewerOf(views, db, user);
+      const now = c.get('clock').now();
+      const active = status === 'active' ? await catalog.activeOffers(db) : null;
+      let list = active
+        ? active.filter((o) => isOpen(o, now))
+        : await offersWithStatus(db, status, user.role === 'partner_staff' ? user.partnerId! : undefined);
       list = filterAndSort(list, query);
       if (query.affordable && viewer.available) {
         const available = viewer.available;
         list = list.filter((o) => available.greaterThanOrEqualTo(priceFor(o.price, viewer.grade, viewer.benefits)) && meetsGrade(viewer.grade, o.minGrade));
       }
       const page = pageOf(list, query.cursor, query.limit ?? 20);
-      return c.json({ items: page.items.map((o) => offerJson(o, viewer)), nextCursor: page.nextCursor }, 200);
+      if (!active) return c.json({ items: page.items.map((o) => offerJson(o, viewer)), nextCursor: page.nextCursor }, 200);
+      // Every driver's read of the active catalog: the offers' text is made once per price level.
+      const body = `{"items":${offersText(active, page.items, viewer)},"nextCursor":${JSON.stringify(page.nextCursor)}}`;
+      return c.body(body, 200, { 'content-type': 'application/json' }) as unknown as TypedResponse<z.infer<typeof OfferPage>, 200, 'json'>;
     })
     .openapi(offerRoute, async (c) => {
       const user = currentUser(c);
-      const offer = await findOffer(c.var.db, c.req.valid('param').id);
+      const offer = await findOffer(c.get('db'), c.req.valid('param').id);
       const visible = offer && (offer.status === 'active' || user.role === 'committee' || (user.role === 'partner_staff' && user.partnerId === offer.partnerId));
       if (!visible) throw new AppError('offer_not_found', `no offer ${c.req.valid('param').id}`);
-      return c.json(offerJson(offer, await viewerOf(views, c.var.db, user)), 200);
+      return c.json(offerJson(offer, await viewerOf(views, c.get('db'), user)), 200);
     })
     .openapi(createOfferRoute, async (c) => {
-      const created = await createOffer(c.var.db, currentUser(c), c.req.valid('json'), c.var.clock.now());
+      const created = await createOffer(c.get('db'), currentUser(c), c.req.valid('json'), c.get('clock').now());
       catalog.invalidate();
-      return c.json(offerJson((await findOffer(c.var.db, created.id))!, { grade: null, available: null }), 201);
+      return c.json(offerJson((await findOffer(c.get('db'), created.id))!, { grade: null, available: null }), 201);
     })
     .openapi(updateOfferRoute, async (c) => {
       const { id } = c.req.valid('param');
-      await updateOffer(c.var.db, currentUser(c), id, c.req.valid('json'), c.var.clock.now());
+      await updateOffer(c.get('db'), currentUser(c), id, c.req.valid('json'), c.get('clock').now());
       catalog.invalidate();
-      return c.json(offerJson((await findOffer(c.var.db, id))!, { grade: null, available: null }), 200);
+      return c.json(offerJson((await findOffer(c.get('db'), id))!, { grade: null, available: null }), 200);
     })
     .openapi(approveOfferRoute, async (c) => {
       const { id } = c.req.valid('param');
-      await approveOffer(c.var.db, currentUser(c), id, c.var.clock.now());
+      await approveOffer(c.get('db'), currentUser(c), id, c.get('clock').now());
       catalog.invalidate();
-      return c.json(offerJson((await findOffer(c.var.db, id))!, { grade: null, available: null }), 200);
+      return c.json(offerJson((await findOffer(c.get('db'), id))!, { grade: null, available: null }), 200);
     })
     .openapi(redeemRoute, async (c) => {
       const driver = currentUser(c);
       const { offerId } = c.req.valid('json');
       const key = c.req.valid('header')['idempotency-key'];
       // Whatever the answer, the shop shows this driver's points afresh from now on.
-      const { redemption, details, replayed } = await redeem(c.var.db, c.var.clock, driver, offerId, key).finally(() => views.forget(driver.id));
+      const { redemption, details, replayed } = await redeem(c.get('db'), c.get('clock'), driver, offerId, key).finally(() => views.forget(driver.id));
       return c.json(redemptionJson(redemption, details, await voucherQr(redemption.code), replayed), 201);
     })
     .openapi(myRedemptionsRoute, async (c) => {
-      const rows = await myRedemptions(c.var.db, currentUser(c).id);
+      const rows = await myRedemptions(c.get('db'), currentUser(c).id);
       return c.json({ items: rows.map((row) => redemptionJson(row.r, row)) }, 200);
     })
     .openapi(myRedemptionRoute, async (c) => {
-      const row = await redemptionDetails(c.var.db, c.req.valid('param').id);
+      const row = await redemptionDetails(c.get('db'), c.req.valid('param').id);
       if (!row || row.r.driverId !== currentUser(c).id) throw new AppError('redemption_not_found', 'you have no such redemption');
       return c.json(redemptionJson(row.r, row, await voucherQr(row.r.code)), 200);
     })
     .openapi(cancelRoute, async (c) => {
-      const r = await cancelRedemption(c.var.db, c.var.clock, currentUser(c), c.req.valid('param').id);
+      const r = await cancelRedemption(c.get('db'), c.get('clock'), currentUser(c), c.req.valid('param').id);
       views.forget(currentUser(c).id);
       return c.json({ id: r.id, status: 'cancelled' as const }, 200);
     })
-    .openapi(lookupRoute, async (c) => c.json(honourJson(await lookupVoucher(c.var.db, c.var.clock, currentUser(c), c.req.valid('query').code)), 200))
+    .openapi(lookupRoute, async (c) => c.json(honourJson(await lookupVoucher(c.get('db'), c.get('clock'), currentUser(c), c.req.valid('query').code)), 200))
     .openapi(confirmRoute, async (c) => {
       const { code, amount } = c.req.valid('json');
-      const view = await confirmVoucher(c.var.db, c.var.clock, currentUser(c), code, amount ? new Decimal(amount) : undefined);
+      const view = await confirmVoucher(c.get('db'), c.get('clock'), currentUser(c), code, amount ? new Decimal(amount) : undefined);
       return c.json(honourJson(view), 200);
     })
     .openapi(rejectRoute, async (c) => {
-      const r = await rejectVoucher(c.var.db, c.var.clock, currentUser(c), c.req.valid('param').id, c.req.valid('json').reason);
+      const r = await rejectVoucher(c.get('db'), c.get('clock'), currentUser(c), c.req.valid('param').id, c.req.valid('json').reason);
       return c.json({ id: r.id, status: 'rejected' as const }, 200);
     })
     .openapi(statementRoute, async (c) => {
       const staff = currentUser(c);
       const query = c.req.valid('query');
-      const month = monthBounds(c.var.clock.now());
+      const month = monthBounds(c.get('clock').now());
       const from = query.from ? new Date(query.from) : month.from;
       const to = query.to ? new Date(query.to) : month.to;
       if (from >= to) throw new AppError('validation_failed', '`from` must be before `to`', { fields: [{ path: 'to', message: 'must be after from' }] });
-      const { rows, total } = await partnerStatement(c.var.db, staff.partnerId!, from, to);
+      const { rows, total } = await partnerStatement(c.get('db'), staff.partnerId!, from, to);
       const wantsCsv = query.format === 'csv' || (!query.format && (c.req.header('accept') ?? '').includes('text/csv'));
       if (wantsCsv) {
         const csv = stringify([
@@ -444,15 +491,15 @@ export function createMarketRoutes(catalog = new CatalogCache(), views = new Sho
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const key = c.req.valid('header')['idempotency-key'];
-      const { settlement: s, replayed } = await settle(c.var.db, c.var.clock, currentUser(c), id, new Date(body.from), new Date(body.to), key);
+      const { settlement: s, replayed } = await settle(c.get('db'), c.get('clock'), currentUser(c), id, new Date(body.from), new Date(body.to), key);
       return c.json(
         { id: s.id, partnerId: s.partnerId, from: s.periodFrom.toISOString(), to: s.periodTo.toISOString(), amount: points(s.amount), redemptions: s.redemptions, transferId: s.transferId, replayed },
         201,
       );
     })
     .openapi(regionsRoute, async (c) => {
-      const now = c.var.clock.now();
-      const open = (await catalog.activeOffers(c.var.db)).filter((o) => isOpen(o, now));
+      const now = c.get('clock').now();
+      const open = (await catalog.activeOffers(c.get('db'))).filter((o) => isOpen(o, now));
       const items = [...new Set(open.map((o) => o.partnerRegion))].sort();
       return c.json({ items }, 200);
     });

@@ -103,6 +103,8 @@ describeEachBackend('market: offers and the catalog', (current) => {
     const one = await m.call('GET', `/api/offers/${cheap.id}`, { token: driver.token });
     expect(one.status).toBe(200);
     expect(one.json).toMatchObject({ id: cheap.id, status: 'active', yourPrice: '100.00', qualifies: true, affordable: true });
+    // The catalog's offers, serialised once and given `affordable` per read, are the one-offer reads.
+    for (const item of page.items) expect(item).toEqual((await m.call('GET', `/api/offers/${item.id}`, { token: driver.token })).json);
   });
 
   it('after a redeem or a cancel the driver\'s next catalog page shows their points afresh', async () => {

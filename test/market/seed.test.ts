@@ -105,6 +105,17 @@ describeEachBackend('market: the demo seed', (current) => {
       '13900000002': [['AAA', false, '285.00'], ['AA', true, '380.00'], ['A', true, '42.75']],
       '13900000003': [['AAA', false, '300.00'], ['AA', false, '400.00'], ['A', false, '45.00']],
     });
+    // The catalog's offers (serialised once per price level, `affordable` filled in per read) say
+    // exactly what the one-offer read says, for every grade and for someone with no wallet (the
+    // offers test has a driver who cannot afford them all).
+    for (const phone of ['13900000001', '13900000002', '13900000003', '13800000001']) {
+      const catalog = await t.call('GET', '/api/offers?limit=100', { token: tokens[phone] });
+      expect(catalog.headers.get('content-type')).toMatch(/^application\/json/);
+      for (const item of catalog.json.items) {
+        const one = await t.call('GET', `/api/offers/${item.id}`, { token: tokens[phone] });
+        expect(item, `${phone}: ${item.title}`).toEqual(one.json);
+      }
+    }
     const mine = await t.call('GET', '/api/me/redemptions', { token: tokens['13900000001'] });
     expect(mine.json.items.map((r: { status: string }) => r.status).sort()).toEqual(['confirmed', 'held']);
     const queue = await t.call('GET', '/api/offers?status=pending_approval', { token: tokens['13800000001'] });
