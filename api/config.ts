@@ -23,6 +23,7 @@ export const ConfigSchema = z.object({
   TRUST_PROXY: Bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 export type Env = z.infer<typeof ConfigSchema>;
@@ -39,6 +40,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** When set, GET /metrics wants `authorization: Bearer <token>`; otherwise it is open. */
   metricsToken: string | null;
+  /** Server processes sharing the port (node:cluster); more than one needs PostgreSQL. */
+  workers: number;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +56,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.WORKERS > 1 && !e.DATABASE_URL) {
+    throw new ConfigError('invalid configuration:\n  WORKERS: more than one server process needs DATABASE_URL (PGlite is one process\'s own database)');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -68,6 +74,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN ?? null,
+    workers: e.WORKERS,
   };
 }
 

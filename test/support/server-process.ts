@@ -12,6 +12,8 @@ export interface AppServer {
   exited: () => { code: number | null; signal: string | null } | null;
   /** The last lines it printed (stdout and stderr), for a failure message. */
   tail: () => string;
+  /** The last 200 lines it printed. */
+  lines: () => string[];
   /** How many JSON log lines at warn or error level it printed. */
   warnings: () => number;
   stop: () => Promise<void>;
@@ -61,6 +63,7 @@ export async function startServer(
     port,
     exited: () => exit,
     tail: () => lines.slice(-40).join('\n'),
+    lines: () => [...lines],
     warnings: () => warnings,
     async stop() {
       if (exit) return;

@@ -1,0 +1,120 @@
+// WORKERS=N: one port, N server processes (node:cluster) on one PostgreSQL. The primary migrates
+// and seeds once, the workers share the requests, a worker that dies is replaced, and SIGTERM
+// stops them all.
+
+import { get } from 'node:http';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startServer, type AppServer } from '../support/server-process';
+import { freshDatabase } from '../soak/scene';
+
+const pgUrl = inject('pgUrl');
+if (!pgUrl && process.env.CI) throw new Error('the workers tests need PostgreSQL in CI (TEST_DATABASE_URL)');
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The pids of the request log lines a server printed (each worker logs its own pid). */
+function requestPids(server: AppServer): Set<number> {
+  const pids = new Set<number>();
+  for (const line of server.lines()) {
+    if (!line.startsWith('{')) continue;
+    const entry = JSON.parse(line) as { msg?: string; pid?: number };
+    if (entry.msg === 'request' && entry.pid) pids.add(entry.pid);
+  }
+  return pids;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(!pgUrl)('WORKERS=2: two server processes on one port', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let server: AppServer;
+  let token: string;
+
+  beforeAll(async () => {
+    db = await freshDatabase(pgUrl!);
+    server = await startServer({ DATABASE_URL: db.url, DATA_DIR: undefined, SEED: 'demo', WORKERS: '2', LOG_LEVEL: 'info' }, { startTimeoutMs: 180_000 });
+    const login = await fetch(`${server.base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: '13900000001', password: 'driver-demo-01' }),
+    });
+    expect(login.status).toBe(200);
+    token = ((await login.json()) as { token: string }).token;
+  }, 240_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  /** n catalog reads at once, each on a connection of its own (so the primary deals each to a worker). */
+  const readCatalog = (n: number) =>
+    Promise.all(
+      Array.from(
+        { length: n },
+        () =>
+          new Promise<[number, number]>((resolve, reject) => {
+            const req = get(`${server.base}/api/offers`, { agent: false, headers: { authorization: `Bearer ${token}` } }, (res) => {
+              let body = '';
+              res.setEncoding('utf8');
+              res.on('data', (chunk: string) => (body += chunk));
+              res.on('end', () => resolve([res.statusCode ?? 0, (JSON.parse(body) as { items: unknown[] }).items.length]));
+              res.on('error', reject);
+            });
+            req.on('error', reject);
+          }),
+      ),
+    );
+
+  it('the primary seeded once and announced both; both processes answer requests on the one port', async () => {
+    expect(server.lines().filter((l) => l.startsWith('Milepost is running at'))).toEqual([expect.stringContaining('2 server processes')]);
+    const answers = await readCatalog(40);
+    expect(answers.every(([status, items]) => status === 200 && Number(items) > 0)).toBe(true);
+    const pids = requestPids(server);
+    expect(pids.size).toBe(2);
+    expect(pids.has(server.pid)).toBe(false);
+  }, 60_000);
+
+  it('a worker that dies is replaced, and the port keeps answering', async () => {
+    await readCatalog(40);
+    const before = requestPids(server);
+    const [victim] = [...before];
+    process.kill(victim!, 'SIGKILL');
+    let newcomer: number | undefined;
+    let answered = false;
+    for (let i = 0; i < 100 && !(newcomer && answered); i++) {
+      await sleep(200);
+      const answers = await readCatalog(10).catch(() => []);
+      answered = answers.length === 10 && answers.every(([status]) => status === 200);
+      newcomer = [...requestPids(server)].find((pid) => !before.has(pid));
+    }
+    expect(answered).toBe(true);
+    expect(newcomer).toBeDefined();
+    expect(isRunning(victim!)).toBe(false);
+    expect(server.lines().some((l) => l.includes('"msg":"server process exited"') && l.includes(`"pid":${victim}`))).toBe(true);
+    expect(server.exited()).toBeNull();
+  }, 60_000);
+
+  it('SIGTERM to the primary stops every worker and ends with exit code 0', async () => {
+    const workers = [...requestPids(server)].filter(isRunning);
+    expect(workers.length).toBeGreaterThan(0);
+    await server.stop();
+    expect(server.exited()).toEqual({ code: 0, signal: null });
+    for (let i = 0; i < 50 && workers.some(isRunning); i++) await sleep(100);
+    expect(workers.filter(isRunning)).toEqual([]);
+  }, 60_000);
+});
+
+describe('WORKERS without PostgreSQL', () => {
+  it('refuses to start on PGlite, saying why', async () => {
+    const started = startServer({ DATABASE_URL: undefined, DATA_DIR: '/nonexistent-never-created', SEED: 'none', WORKERS: '2' }, { startTimeoutMs: 60_000 });
+    await expect(started).rejects.toThrow(/WORKERS: more than one server process needs DATABASE_URL/);
+  }, 90_000);
+});
