@@ -216,6 +216,7 @@ describe('config: parseConfig', () => {
       trustProxy: false,
       logLevel: 'info',
       metricsToken: null,
+      workers: 1,
     });
   });
 
@@ -227,8 +228,10 @@ describe('config: parseConfig', () => {
       COOKIE_SECURE: 'yes',
       TRUST_PROXY: '1',
       LOGIN_MAX_FAILURES_PER_PHONE: '3',
+      WORKERS: '4',
     });
     expect(config).toMatchObject({
+      workers: 4,
       port: 8080,
       database: { url: 'postgres://app@localhost:5432/milepost' },
       seed: 'none',
@@ -236,5 +239,13 @@ describe('config: parseConfig', () => {
       trustProxy: true,
       login: { maxFailuresPerPhone: 3 },
     });
+  });
+
+  it('refuses more than one worker without PostgreSQL, and a worker count that is not a whole number from 1', () => {
+    expect(() => parseConfig({ WORKERS: '2' })).toThrow(/WORKERS: more than one server process needs DATABASE_URL/);
+    expect(parseConfig({ WORKERS: '1' }).workers).toBe(1);
+    for (const bad of ['0', '-1', '1.5', 'two', '65']) {
+      expect(() => parseConfig({ WORKERS: bad, DATABASE_URL: 'postgres://app@localhost/milepost' }), bad).toThrow(/WORKERS/);
+    }
   });
 });

@@ -12,7 +12,7 @@ export interface AppServer {
   exited: () => { code: number | null; signal: string | null } | null;
   /** The last lines it printed (stdout and stderr), for a failure message. */
   tail: () => string;
-  /** The last 200 lines it printed. */
+  /** The last 2,000 lines it printed. */
   lines: () => string[];
   /** How many JSON log lines at warn or error level it printed. */
   warnings: () => number;
@@ -45,7 +45,7 @@ export async function startServer(
       if (!line.trim()) continue;
       if (/"level":"(warn|error)"/.test(line)) warnings++;
       lines.push(line);
-      if (lines.length > 200) lines.shift();
+      if (lines.length > 2000) lines.shift();
     }
   };
   child.stdout!.on('data', keep);
