@@ -15,8 +15,7 @@
 //   BENCH_SECONDS       duration of pgbench and of phases a–c (default 20); (d) runs half as long
 //   BENCH_INFLIGHT      callers in flight for (b) (default 256)
 
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,7 +28,7 @@ import { applyBatch, applyDirect, createLedger, type LedgerOp, type LedgerOutcom
 import { trialBalance, verify } from '../../api/ledger/reads';
 import { analyzeGrownTables, createDb, queryRows, type Db, type DbHandle } from '../../db/client';
 import { startCluster, type PgCluster } from '../support/pg-cluster';
-import { clientCpuSeconds, codeVersion, machineBusySeconds, positiveNumber, postgresCpuSeconds, postmasterPidOf, stats, type Stats, withDatabase } from './measure';
+import { clientCpuSeconds, codeVersion, connParts, LEDGER_CLUSTER_SETTINGS, machineBusySeconds, pgbenchBinary, positiveNumber, postgresCpuSeconds, postmasterPidOf, runFile, stats, type Stats, withDatabase } from './measure';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -45,14 +44,6 @@ const AMOUNT = new Decimal('1.00');
 /** Share of spread transfers whose credit side is a partner settlement account instead of a wallet. */
 const SETTLEMENT_SHARE = 0.2;
 const CONNECTIONS = 8;
-
-const CLUSTER_SETTINGS = {
-  fsync: 'on',
-  synchronous_commit: 'on',
-  full_page_writes: 'on',
-  shared_buffers: '256MB',
-  max_connections: '200',
-};
 
 const TARGETS = { a: 1.2, b: 4, cOfA: 0.9, d: 2000 } as const;
 
@@ -296,38 +287,6 @@ function describePhase(r: PhaseResult, cores: number) {
 // ---------------------------------------------------------------------------------------------
 // pgbench
 
-function pgbenchBinary(): string {
-  for (const p of ['/usr/lib/postgresql/15/bin/pgbench', '/usr/bin/pgbench']) if (existsSync(p)) return p;
-  throw new Error('pgbench not found (looked in /usr/lib/postgresql/15/bin and /usr/bin)');
-}
-
-function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { cwd: '/tmp', env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${file} ${args.join(' ')} failed: ${err.message}\n${stderr}\n${stdout}`));
-      else resolve({ stdout, stderr });
-    });
-  });
-}
-
-interface ConnParts {
-  host: string;
-  port: string;
-  user: string;
-  password: string | null;
-}
-
-function connParts(url: string): ConnParts {
-  const u = new URL(url);
-  return {
-    host: u.hostname || '127.0.0.1',
-    port: u.port || '5432',
-    user: decodeURIComponent(u.username) || 'postgres',
-    password: u.password ? decodeURIComponent(u.password) : null,
-  };
-}
-
-
 interface PgbenchResult {
   tps: number;
   latencyAvg: number | null;
@@ -352,7 +311,7 @@ async function runPgbench(url: string, database: string, postmasterPid: number |
   const command = [bin, ...runArgs].join(' ');
   log(`  $ ${initCommand}`);
   const t0 = performance.now();
-  await run(bin, initArgs, env);
+  await runFile(bin, initArgs, env);
   log(`    initialised in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await checkpoint(url);
   log(`  $ ${command}`);
@@ -360,7 +319,7 @@ async function runPgbench(url: string, database: string, postmasterPid: number |
   const cpu = cpuWindow(postmasterPid);
   const waits = sampleWaits(url, database);
   const t1 = performance.now();
-  const { stdout } = await run(bin, runArgs, env);
+  const { stdout } = await runFile(bin, runArgs, env);
   const seconds = (performance.now() - t1) / 1000;
   const used = cpu.stop();
   const waited = await waits.stop();
@@ -639,7 +598,7 @@ async function main(): Promise<number> {
       log(`PostgreSQL: BENCH_DATABASE_URL (${connParts(baseUrl).host}:${connParts(baseUrl).port}); server CPU not measured`);
     } else {
       const t0 = performance.now();
-      cluster = await startCluster({ settings: CLUSTER_SETTINGS });
+      cluster = await startCluster({ settings: LEDGER_CLUSTER_SETTINGS });
       baseUrl = cluster.url;
       postmasterPid = postmasterPidOf(cluster.dir);
       log(`PostgreSQL: throwaway cluster on port ${cluster.port}, started in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

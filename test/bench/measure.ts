@@ -1,8 +1,8 @@
 // Measuring helpers shared by the benchmarks: environment numbers, percentiles, CPU accounting
 // from /proc, and which code a run measured.
 
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -39,47 +39,56 @@ export const CLK_TCK = (() => {
   }
 })();
 
-/** utime, stime, cutime+cstime and ppid from /proc/PID/stat (fields after the command name). */
-export function procStat(pid: number): { ppid: number; self: number; user: number; system: number; children: number } | null {
+/** utime, stime, cutime+cstime (also apart) and ppid from /proc/PID/stat (fields after the command name). */
+export function procStat(pid: number): { ppid: number; self: number; user: number; system: number; children: number; childrenUser: number; childrenSystem: number } | null {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // f[0] = state (field 3); ppid field 4 -> f[1]; utime field 14 -> f[11]; stime f[12]; cutime f[13]; cstime f[14]
     const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
     const user = Number(f[11]);
     const system = Number(f[12]);
-    return { ppid: Number(f[1]), self: user + system, user, system, children: Number(f[13]) + Number(f[14]) };
+    const childrenUser = Number(f[13]);
+    const childrenSystem = Number(f[14]);
+    return { ppid: Number(f[1]), self: user + system, user, system, children: childrenUser + childrenSystem, childrenUser, childrenSystem };
   } catch {
     return null;
   }
 }
 
-/** CPU seconds of one process (all its threads), split into user and kernel time, or null. */
+/**
+ * CPU seconds of a process and its children (all threads), split into user and kernel time, or
+ * null: its own time, its live children's and its exited children's (a cluster's primary and its
+ * workers).
+ */
 export function processCpuSeconds(pid: number | null): { user: number; system: number } | null {
   if (pid === null) return null;
   const st = procStat(pid);
-  return st ? { user: st.user / CLK_TCK, system: st.system / CLK_TCK } : null;
+  if (!st) return null;
+  let user = st.user + st.childrenUser;
+  let system = st.system + st.childrenSystem;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const child = procStat(Number(name));
+    if (child && child.ppid === pid) {
+      user += child.user;
+      system += child.system;
+    }
+  }
+  return { user: user / CLK_TCK, system: system / CLK_TCK };
+}
+
+/** The postmaster's process id of a cluster started in `dir` (the first line of postmaster.pid). */
+export function postmasterPidOf(dir: string): number {
+  return Number(readFileSync(`${dir}/postmaster.pid`, 'utf8').split('\n')[0]);
 }
 
 /**
  * CPU seconds used so far by a postmaster and all its backends: live children's own time plus
  * the postmaster's own and reaped-children time (exited backends are accounted there).
  */
-/** The postmaster's process id of a cluster started in `dir` (the first line of postmaster.pid). */
-export function postmasterPidOf(dir: string): number {
-  return Number(readFileSync(`${dir}/postmaster.pid`, 'utf8').split('\n')[0]);
-}
-
 export function postgresCpuSeconds(postmasterPid: number | null): number | null {
-  if (postmasterPid === null) return null;
-  const pm = procStat(postmasterPid);
-  if (!pm) return null;
-  let ticks = pm.self + pm.children;
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const st = procStat(Number(name));
-    if (st && st.ppid === postmasterPid) ticks += st.self;
-  }
-  return ticks / CLK_TCK;
+  const cpu = processCpuSeconds(postmasterPid);
+  return cpu && cpu.user + cpu.system;
 }
 
 export function clientCpuSeconds(): number {
@@ -115,4 +124,47 @@ export function codeVersion(paths: string[], what: string): string {
   } catch {
     return 'unknown (not a git checkout)';
   }
+}
+
+// pgbench, the reference the ledger benchmarks measure against
+
+/** The durable server the ledger benchmarks start (pgbench TPC-B runs on it too). */
+export const LEDGER_CLUSTER_SETTINGS = {
+  fsync: 'on',
+  synchronous_commit: 'on',
+  full_page_writes: 'on',
+  shared_buffers: '256MB',
+  max_connections: '200',
+};
+
+export function pgbenchBinary(): string {
+  for (const p of ['/usr/lib/postgresql/15/bin/pgbench', '/usr/bin/pgbench']) if (existsSync(p)) return p;
+  throw new Error('pgbench not found (looked in /usr/lib/postgresql/15/bin and /usr/bin)');
+}
+
+/** Runs a program to its end (in /tmp); rejects with its output when it fails. */
+export function runFile(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { cwd: '/tmp', env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${file} ${args.join(' ')} failed: ${err.message}\n${stderr}\n${stdout}`));
+      else resolve({ stdout, stderr });
+    });
+  });
+}
+
+export interface ConnParts {
+  host: string;
+  port: string;
+  user: string;
+  password: string | null;
+}
+
+export function connParts(url: string): ConnParts {
+  const u = new URL(url);
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: u.port || '5432',
+    user: decodeURIComponent(u.username) || 'postgres',
+    password: u.password ? decodeURIComponent(u.password) : null,
+  };
 }
