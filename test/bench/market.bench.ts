@@ -15,6 +15,7 @@
 //   BENCH_SECONDS       duration of each measured phase (default 20)
 //   BENCH_CONNECTIONS   HTTP connections the load generator keeps busy (default 64)
 //   BENCH_WARMUP        seconds of warm-up per endpoint before measuring, not reported in the table (default 3; 0 = none)
+//   BENCH_WORKERS       the server's WORKERS: its processes on the one port (default: one per CPU)
 
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -46,6 +47,7 @@ import { clientCpuSeconds, codeVersion, machineBusySeconds, positiveNumber, post
 const SECONDS = positiveNumber(process.env.BENCH_SECONDS, 20);
 const CONNECTIONS = Math.max(1, Math.floor(positiveNumber(process.env.BENCH_CONNECTIONS, 64)));
 const WARMUP = nonNegativeNumber(process.env.BENCH_WARMUP, 3);
+const WORKERS = Math.max(1, Math.floor(positiveNumber(process.env.BENCH_WORKERS, cpus().length)));
 const DRIVERS = 1_000;
 const PARTNERS = 5;
 const OFFERS = 50;
@@ -653,7 +655,7 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   log(`# Milepost market benchmark — ${startedAt.toISOString()}`);
   log(`code: ${codeVersion(['api', 'db'], 'api/ and db/')}`);
-  log(`node ${process.version}, ${cores} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), BENCH_SECONDS=${SECONDS}, BENCH_CONNECTIONS=${CONNECTIONS}, BENCH_WARMUP=${WARMUP}`);
+  log(`node ${process.version}, ${cores} CPU(s) (${cpus()[0]?.model ?? 'unknown'}), BENCH_SECONDS=${SECONDS}, BENCH_CONNECTIONS=${CONNECTIONS}, BENCH_WARMUP=${WARMUP}, BENCH_WORKERS=${WORKERS}`);
   log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (the load generator, the app server and PostgreSQL share these ${cores} CPUs)`);
 
   let cluster: PgCluster | null = null;
@@ -717,8 +719,11 @@ async function main(): Promise<number> {
     }
 
     const t2 = performance.now();
-    server = await startServer({ DATABASE_URL: dbUrl, SEED: 'none' });
-    log(`  app server: \`node --import tsx api/main.ts\` (pid ${server.pid}) on ${server.base}, SEED=none, answered /healthz after ${((performance.now() - t2) / 1000).toFixed(1)} s`);
+    server = await startServer({ DATABASE_URL: dbUrl, SEED: 'none', WORKERS: String(WORKERS) });
+    log(
+      `  app server: \`node --import tsx api/main.ts\` (pid ${server.pid}) on ${server.base}, SEED=none, WORKERS=${WORKERS} ` +
+        `(${WORKERS === 1 ? 'one process' : `${WORKERS} processes on the one port; its CPU below is theirs together`}), answered /healthz after ${((performance.now() - t2) / 1000).toFixed(1)} s`,
+    );
     const logins = await loginAll(server.base, sceneIds.driverIds);
     log(
       `  ${fmt(logins.drivers.length)} drivers signed in over HTTP (${LOGIN_CONCURRENCY} at a time) in ${logins.seconds.toFixed(1)} s; ` +
@@ -822,7 +827,7 @@ async function main(): Promise<number> {
         met(catalog.perSecond >= TARGETS.readsPerSec),
       ]),
     ];
-    log(`\n## Results (${startedAt.toISOString().slice(0, 10)}, ${cores} CPUs shared by the load generator, the app server and PostgreSQL; BENCH_SECONDS=${SECONDS})\n`);
+    log(`\n## Results (${startedAt.toISOString().slice(0, 10)}, ${cores} CPUs shared by the load generator, the app server (WORKERS=${WORKERS}) and PostgreSQL; BENCH_SECONDS=${SECONDS})\n`);
     log(lines.join('\n'));
     log(`\nper second counts 2xx responses only; p50/p99 are over the 2xx responses (nearest rank over every sample).`);
     log(`proofs (verify(), trial balance, rows = 2xx responses, stock = redemptions, holds): ${proofsOk ? 'all ok' : 'FAILED'}`);
