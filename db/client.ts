@@ -114,6 +114,9 @@ export async function queryRows<T extends Record<string, unknown>>(db: Db, query
   return Array.isArray(result) ? result : result.rows;
 }
 
+/** Ids as one uuid[] parameter (ids the database gave out: no quoting needed). */
+export const uuidArray = (ids: readonly string[]): SQL => sql`${`{${ids.join(',')}}`}::uuid[]`;
+
 export async function queryOne<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T | undefined> {
   return (await queryRows<T>(db, query))[0];
 }

@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { sql, type SQL } from 'drizzle-orm';
-import { queryOne, queryRows, type Db } from '../../db/client';
+import { queryOne, queryRows, uuidArray, type Db } from '../../db/client';
 import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { earnMany, type EarnInput, type EarnResult } from './earn';
@@ -49,8 +49,6 @@ const PAY_CHUNK = 2_000;
 /** Transactions paying at once in the daily pass on PostgreSQL (the job lock holds one more connection). */
 const PAY_PARALLEL = 2;
 export const MILESTONE_JOB = 'earning.safety-milestones';
-
-const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 /**
  * Every unpaid milestone due at `now`, for all drivers or for `driverIds`: ONE set-based query.

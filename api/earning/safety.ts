@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
-import { hasConnectionPool, queryRows, type Db } from '../../db/client';
+import { hasConnectionPool, queryRows, uuidArray, type Db } from '../../db/client';
 import { safetyEvents, safetyKinds, type SafetyKind, type SafetySeverity } from '../../db/schema/index';
 import { audit } from '../audit/audit';
 import type { Clock } from '../clock';
@@ -80,7 +80,7 @@ async function existingDrivers(db: Db, ids: string[]): Promise<Set<string>> {
     const slice = ids.slice(i, i + 10_000);
     const rows = await queryRows<{ id: string }>(
       db,
-      sql`select id from users where role = 'driver' and id = any(${`{${slice.join(',')}}`}::uuid[])`,
+      sql`select id from users where role = 'driver' and id = any(${uuidArray(slice)})`,
     );
     for (const r of rows) found.add(String(r.id).toLowerCase());
   }

@@ -1,7 +1,8 @@
 import Decimal from 'decimal.js';
 import { and, eq, sql } from 'drizzle-orm';
 import type { z } from '@hono/zod-openapi';
-import { queryOne, type Db } from '../../db/client';
+import { queryRows, uuidArray, type Db } from '../../db/client';
+import { GroupCommit } from '../../db/group-commit';
 import { offers, partners, type Grade, type OfferStatus } from '../../db/schema/index';
 import { benefitTableOf, POLICY_IN_FORCE, type BenefitTable } from '../rating/benefits';
 import { audit } from '../audit/audit';
@@ -166,18 +167,36 @@ export interface ShopView {
 }
 
 /**
- * A driver's grade (B until first graded, as everywhere), available points and the benefits of
- * the rating policy in force, in one round trip: every catalog page asks for them.
+ * Drivers' grades (B until first graded, as everywhere), available points and the benefits of
+ * the rating policy in force, for many drivers in one round trip: every catalog page asks for
+ * them. In the order asked; a driver without a wallet has `available` null.
  */
-export async function shopViewOf(db: Db, driverId: string): Promise<ShopView> {
-  const row = await queryOne<{ policy: Parameters<typeof benefitTableOf>[0]; grade: Grade; available: string | null }>(
+export async function shopViewsOf(db: Db, driverIds: readonly string[]): Promise<ShopView[]> {
+  const rows = await queryRows<{ policy: Parameters<typeof benefitTableOf>[0]; grade: Grade; available: string | null }>(
     db,
-    sql`select ${POLICY_IN_FORCE} as policy,
-               coalesce((select grade from driver_ratings where driver_id = ${driverId}), 'B') as grade,
-               (select (posted - debits_pending)::text from ledger_accounts where kind = 'driver_wallet' and owner_id = ${driverId}) as available`,
+    sql`select ${POLICY_IN_FORCE} as policy, coalesce(r.grade, 'B') as grade, (a.posted - a.debits_pending)::text as available
+          from unnest(${uuidArray(driverIds)}) with ordinality as d(id, n)
+          left join driver_ratings r on r.driver_id = d.id
+          left join ledger_accounts a on a.kind = 'driver_wallet' and a.owner_id = d.id
+         order by d.n`,
   );
-  return { grade: row!.grade, available: row!.available === null ? null : new Decimal(row!.available), benefits: benefitTableOf(row!.policy) };
+  return rows.map((row) => ({ grade: row.grade, available: row.available === null ? null : new Decimal(row.available), benefits: benefitTableOf(row.policy) }));
 }
+
+/**
+ * One driver's shop view. Drivers asking at the same moment share a round trip: while one
+ * query is out, the views asked for meanwhile queue, and the next query takes them all
+ * (`GroupCommit`, as the ledger's writes do).
+ */
+export function shopViewOf(db: Db, driverId: string): Promise<ShopView> {
+  let group = viewLoads.get(db);
+  if (!group) {
+    const one = async (id: string) => (await shopViewsOf(db, [id]))[0]!;
+    viewLoads.set(db, (group = new GroupCommit({ many: (ids) => shopViewsOf(db, ids), one }, { maxBatch: 500, maxWaitMs: 0 })));
+  }
+  return group.submit(driverId);
+}
+const viewLoads = new WeakMap<Db, GroupCommit<string, ShopView>>();
 
 /**
  * Drivers' shop views, kept for a moment: a driver paging and filtering through the shop asks for

@@ -11,6 +11,7 @@ import { queryRows, type Db } from '../../db/client';
 import { walletOf } from '../../api/ledger/accounts';
 import { balance } from '../../api/ledger/reads';
 import { demoLogins, seedDemo } from '../../api/seed';
+import { shopViewOf, shopViewsOf } from '../../api/market/offers';
 import { describeEachBackend } from '../support/backends';
 import { testApp } from '../support/app';
 import { extraConnections } from '../ledger/race-support';
@@ -122,6 +123,35 @@ describeEachBackend('market: the demo seed', (current) => {
     expect(queue.json.items.map((o: { title: string }) => o.title)).toEqual(['变速箱检修 Gearbox service']);
     const statement = await t.call('GET', '/api/partner/statement', { token: tokens['13700000001'] });
     expect(statement.json).toMatchObject({ total: '162.00', count: 1 });
+  });
+});
+
+describeEachBackend('market: drivers\' shop views, read together', (current) => {
+  it('one query answers many drivers in the order asked (grade, available points, policy); drivers asking at once share queries', async () => {
+    const t = testApp(current());
+    await seedDemo(t.db, t.clock.now());
+    const users = await queryRows<{ id: string; phone: string }>(t.db, sql`select id::text, phone from users where phone in ('13900000001', '13900000002', '13900000003', '13800000001')`);
+    const id = Object.fromEntries(users.map((u) => [u.phone, u.id]));
+    const ids = [id['13900000001']!, id['13900000002']!, id['13900000003']!, id['13800000001']!, id['13900000001']!];
+    const views = await shopViewsOf(t.db, ids);
+    expect(views.map((v) => v.grade)).toEqual(['AAA', 'AA', 'B', 'B', 'AAA']);
+    // The committee member has no wallet; each driver's points are their wallet's available balance.
+    expect(views[3]!.available).toBeNull();
+    for (const [i, phone] of ['13900000001', '13900000002', '13900000003'].entries()) {
+      const b = await balance(t.db, (await walletOf(t.db, id[phone]!))!);
+      expect(views[i]!.available!.toFixed(2), phone).toBe(b.available.toFixed(2));
+    }
+    expect(views[0]!.benefits.AAA.priceDiscount.toFixed(2)).toBe('0.10');
+    // Forty drivers' views asked at once: the same answers as asked alone.
+    const many = Array.from({ length: 40 }, (_, i) => ids[i % ids.length]!);
+    const together = await Promise.all(many.map((driverId) => shopViewOf(t.db, driverId)));
+    expect(together.map((v) => [v.grade, v.available?.toFixed(2) ?? null])).toEqual(
+      many.map((driverId) => {
+        const v = views[ids.indexOf(driverId)]!;
+        return [v.grade, v.available?.toFixed(2) ?? null];
+      }),
+    );
+    expect(await shopViewsOf(t.db, [])).toEqual([]);
   });
 });
 
