@@ -74,7 +74,10 @@ describe.skipIf(!pgUrl)('WORKERS=2: two server processes on one port', () => {
     );
 
   it('the primary seeded once and announced both; both processes answer requests on the one port', async () => {
-    expect(server.lines().filter((l) => l.startsWith('Milepost is running at'))).toEqual([expect.stringContaining('2 server processes')]);
+    // /healthz answers once one worker listens; the primary announces when both do.
+    const banner = () => server.lines().filter((l) => l.startsWith('Milepost is running at'));
+    for (let i = 0; i < 100 && banner().length === 0; i++) await sleep(100);
+    expect(banner()).toEqual([expect.stringContaining('2 server processes')]);
     const answers = await readCatalog(40);
     expect(answers.every(([status, items]) => status === 200 && Number(items) > 0)).toBe(true);
     const pids = requestPids(server);
