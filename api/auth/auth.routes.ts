@@ -80,7 +80,8 @@ export const authRoutes = createRouter()
   })
   .openapi(loginRoute, async (c) => {
     const body = c.req.valid('json');
-    const { config, clock } = c.var;
+    const config = c.get('config');
+    const clock = c.get('clock');
     const { session, user } = await login(c.get('db'), config, clock.now(), { ...body, ip: clientIp(c) });
     const maxAge = config.session.ttlHours * 3600;
     const secure = config.session.cookieSecure;

@@ -98,12 +98,8 @@ interface OfferText {
 const AFFORDABLE_CUT = '"affordable":"\\u0000"';
 const offerTexts = new WeakMap<readonly CatalogOffer[], Map<string, Map<string, OfferText>>>();
 
-function offerTextOf(catalogList: readonly CatalogOffer[], o: CatalogOffer, viewer: Viewer): OfferText {
-  let levels = offerTexts.get(catalogList);
-  if (!levels) offerTexts.set(catalogList, (levels = new Map()));
-  const level = `${viewer.grade ?? '-'}|${benefitsOf(viewer.grade, viewer.benefits).priceDiscount.toString()}`;
-  let texts = levels.get(level);
-  if (!texts) levels.set(level, (texts = new Map()));
+/** An offer's text at one price level (`texts`), made on first use. */
+function offerTextOf(o: CatalogOffer, viewer: Viewer, texts: Map<string, OfferText>): OfferText {
   let text = texts.get(o.id);
   if (!text) {
     const json = offerJson(o, { ...viewer, available: null });
@@ -117,8 +113,13 @@ function offerTextOf(catalogList: readonly CatalogOffer[], o: CatalogOffer, view
 
 /** `offerJson(o, viewer)` for each offer of the cached catalog list, as one JSON array. */
 function offersText(catalogList: readonly CatalogOffer[], offers: readonly CatalogOffer[], viewer: Viewer): string {
+  let levels = offerTexts.get(catalogList);
+  if (!levels) offerTexts.set(catalogList, (levels = new Map()));
+  const level = `${viewer.grade ?? '-'}|${benefitsOf(viewer.grade, viewer.benefits).priceDiscount.toString()}`;
+  let texts = levels.get(level);
+  if (!texts) levels.set(level, (texts = new Map()));
   const parts = offers.map((o) => {
-    const text = offerTextOf(catalogList, o, viewer);
+    const text = offerTextOf(o, viewer, texts);
     const affordable = viewer.available ? String(viewer.available.greaterThanOrEqualTo(text.yourPrice)) : 'null';
     return text.head + affordable + text.tail;
   });

@@ -180,7 +180,9 @@ export async function shopViewsOf(db: Db, driverIds: readonly string[]): Promise
           left join ledger_accounts a on a.kind = 'driver_wallet' and a.owner_id = d.id
          order by d.n`,
   );
-  return rows.map((row) => ({ grade: row.grade, available: row.available === null ? null : new Decimal(row.available), benefits: benefitTableOf(row.policy) }));
+  // One policy in force for the whole batch: its table is read once.
+  const benefits = rows.length > 0 ? benefitTableOf(rows[0]!.policy) : null;
+  return rows.map((row) => ({ grade: row.grade, available: row.available === null ? null : new Decimal(row.available), benefits: benefits! }));
 }
 
 /**
