@@ -1,3 +1,6 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { describe, expect, it, vi } from 'vitest';
 import { renderError } from '../../api/http/errors';
@@ -12,6 +15,22 @@ function spyOnErrorLog() {
   const written = vi.fn();
   useProcessLogger(createLogger({ level: 'error', destination: { write: written } }));
   return Object.assign(written, { restore: () => useProcessLogger(previous) });
+}
+
+/** A POST on a fresh connection, with exactly the headers given (node:http adds no content-length to a chunked body). */
+function postOverSocket(port: number, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', agent: false, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+    });
+    req.on('error', reject);
+    // Two writes, so a chunked body really arrives in chunks.
+    req.write(body.slice(0, 1000));
+    req.end(body.slice(1000));
+  });
 }
 
 const validRegistration = (phone: string) => ({
@@ -93,6 +112,28 @@ describeEachBackend('http: every error is problem+json', (db) => {
       headers: { 'content-length': String(Buffer.byteLength(big)) },
     });
     expectProblem(declared, 413, 'payload_too_large');
+  });
+
+  it('over a real socket, the limit holds for a declared length and for a chunked body, and a body under it is read', async () => {
+    const t = testApp(db(), { maxBodyBytes: 2048 });
+    const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const big = JSON.stringify({ ...validRegistration(t.uniquePhone()), name: 'x'.repeat(3000) });
+      const declared = await postOverSocket(port, '/api/auth/register', big, { 'content-length': String(Buffer.byteLength(big)) });
+      expect(declared.status).toBe(413);
+      expect(JSON.parse(declared.body)).toMatchObject({ code: 'payload_too_large' });
+      const chunked = await postOverSocket(port, '/api/auth/register', big, { 'transfer-encoding': 'chunked' });
+      expect(chunked.status).toBe(413);
+      expect(JSON.parse(chunked.body)).toMatchObject({ code: 'payload_too_large' });
+      const small = JSON.stringify(validRegistration(t.uniquePhone()));
+      const ok = await postOverSocket(port, '/api/auth/register', small, { 'content-length': String(Buffer.byteLength(small)) });
+      expect(ok.status).toBe(201);
+      expect(JSON.parse(ok.body)).toMatchObject({ user: { role: 'driver' } });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('a body just under maxBodyBytes is read normally', async () => {
