@@ -164,7 +164,7 @@ export const redeemBatching = { batches: 0, batchedRedeems: 0, batchesRunAlone: 
 
 /**
  * Group commit for redeems. Under load, redeems running side by side mostly wait: on their
- * partner's settlement account, which each holds until its commit, and on the WAL flush of that
+ * offer's row, which each holds from taking stock until its commit, and on the WAL flush of that
  * commit. So redeems that arrive while a batch is being written wait for it, then go together:
  * one round trip and one commit for up to MAX_REDEEM_BATCH of them (`market_redeem_many`, in
  * arrival order, each with its own answer and refusal). When nothing is in flight a redeem goes
@@ -197,7 +197,7 @@ const batchers = new WeakMap<Db, GroupCommit<RedeemRequest, RedeemAnswer>>();
 const inCallersTransaction = (db: Db) => db instanceof PgTransaction;
 
 /**
- * Spends points on an offer in one transaction (`market_redeem`, migration 0007): the driver's
+ * Spends points on an offer in one transaction (`market_redeem`, migrations 0007 and 0012): the driver's
  * wallet row is locked first (so a driver's own redeems serialise and the per-driver limit
  * holds), the offer, grade, limit, stock and points are checked, then one is taken from stock
  * with a guarded UPDATE, the ledger places the hold and the voucher is stored. A refusal changes
