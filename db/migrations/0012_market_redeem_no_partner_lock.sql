@@ -5,12 +5,19 @@
 -- redeem batches of two server processes queued on it: 7.7 s of 18.8 s spent in market_redeem_many
 -- (pg_stat_statements, bench:market) was that first lock.
 --
--- What each redeem locks now: its driver's wallet (a driver's redeems serialise, so the per-driver
--- limit and the balance hold), then its offer's row when it takes one from stock. A batch takes
--- all its wallets in id order, then all its offers in id order, before any redeem: the offer rows
--- are taken by their stock UPDATEs in arrival order otherwise, and two batches taking two offers
--- in opposite orders would deadlock. Every other path that touches both takes the account first
--- and the offer last (cancel, confirm, the expiry sweep), so none can deadlock with a redeem.
+-- What a redeem locks now: its driver's wallet first (a driver's redeems serialise, so the
+-- per-driver limit and the balance hold), and its offer's row last, when it takes one from stock.
+-- A batch takes all its wallets in id order first, and takes its stock at the very end, every
+-- offer's share in one guarded UPDATE after locking those offers in id order: two batches then
+-- never take two offers in opposite orders, and an offer's row is held only from there to the
+-- commit, not for the whole batch. Every other path that touches both takes the account first and
+-- the offer last (cancel, confirm, the expiry sweep), so none can deadlock with a redeem.
+--
+-- Inside a batch, market_redeem gets `stockTaken` (what earlier redeems of the batch took from
+-- the offer and the batch has not yet written) and leaves the stock to the batch. If the final
+-- UPDATE finds less stock than the batch took (another transaction took it since the batch read
+-- it), or the offer closed, it raises MR409 and nothing of the batch is written: the app then runs
+-- its redeems one by one, each with its own answer.
 CREATE OR REPLACE FUNCTION market_redeem(req jsonb, now_ts timestamptz, default_benefits jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_driver uuid := (req->>'driverId')::uuid;
@@ -68,7 +75,7 @@ BEGIN
   IF v_used >= o.per_driver_limit THEN
     RETURN jsonb_build_object('refused', 'limit_reached', 'perDriverLimit', o.per_driver_limit, 'limitPeriod', o.limit_period);
   END IF;
-  IF o.stock_left <= 0 THEN RETURN jsonb_build_object('refused', 'out_of_stock'); END IF;
+  IF o.stock_left - coalesce((req->>'stockTaken')::integer, 0) <= 0 THEN RETURN jsonb_build_object('refused', 'out_of_stock'); END IF;
 
   SELECT policy->'benefits' INTO v_benefits FROM rating_policy_versions
    WHERE effective_from <= now() ORDER BY effective_from DESC, version DESC LIMIT 1;
@@ -87,9 +94,12 @@ BEGIN
     RAISE EXCEPTION 'redeem hold refused: %', v_hold;
   END IF;
   -- Stock taken by a redeem that committed after our read: undo the hold with the statement.
-  UPDATE offers SET stock_left = stock_left - 1 WHERE id = v_offer AND status = 'active' AND stock_left > 0;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'offer % ran out of stock' , v_offer USING ERRCODE = 'MR409';
+  -- In a batch (`stockTaken` given), the batch takes the stock at its end.
+  IF NOT req ? 'stockTaken' THEN
+    UPDATE offers SET stock_left = stock_left - 1 WHERE id = v_offer AND status = 'active' AND stock_left > 0;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'offer % ran out of stock' , v_offer USING ERRCODE = 'MR409';
+    END IF;
   END IF;
 
   INSERT INTO redemptions (id, offer_id, driver_id, partner_id, hold_id, code, price, status, request_key, request_hash,
@@ -103,16 +113,30 @@ END $$;
 CREATE OR REPLACE FUNCTION market_redeem_many(reqs jsonb, default_benefits jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   r jsonb;
+  answer jsonb;
+  before integer;
+  taken jsonb := '{}';
   answers jsonb[] := '{}';
+  n_taken integer;
 BEGIN
   PERFORM 1 FROM ledger_accounts a
    WHERE a.kind = 'driver_wallet' AND a.owner_id IN (SELECT (x->>'driverId')::uuid FROM jsonb_array_elements(reqs) x)
    ORDER BY a.id FOR NO KEY UPDATE;
-  PERFORM 1 FROM offers f
-   WHERE f.id IN (SELECT (x->>'offerId')::uuid FROM jsonb_array_elements(reqs) x)
-   ORDER BY f.id FOR NO KEY UPDATE;
   FOR r IN SELECT value FROM jsonb_array_elements(reqs) WITH ORDINALITY AS e(value, n) ORDER BY n LOOP
-    answers := answers || market_redeem(r, (r->>'now')::timestamptz, default_benefits);
+    before := coalesce((taken->>(r->>'offerId'))::integer, 0);
+    answer := market_redeem(r || jsonb_build_object('stockTaken', before), (r->>'now')::timestamptz, default_benefits);
+    IF answer->>'refused' IS NULL AND NOT (answer->>'replayed')::boolean THEN
+      taken := taken || jsonb_build_object(r->>'offerId', before + 1);
+    END IF;
+    answers := answers || answer;
   END LOOP;
+  PERFORM 1 FROM offers WHERE id IN (SELECT key::uuid FROM jsonb_each_text(taken)) ORDER BY id FOR NO KEY UPDATE;
+  UPDATE offers f SET stock_left = f.stock_left - t.value::integer
+    FROM jsonb_each_text(taken) t
+   WHERE f.id = t.key::uuid AND f.status = 'active' AND f.stock_left >= t.value::integer;
+  GET DIAGNOSTICS n_taken = ROW_COUNT;
+  IF n_taken <> (SELECT count(*) FROM jsonb_object_keys(taken)) THEN
+    RAISE EXCEPTION 'an offer of the batch ran out of stock or closed' USING ERRCODE = 'MR409';
+  END IF;
   RETURN to_jsonb(answers);
 END $$;

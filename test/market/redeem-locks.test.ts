@@ -1,7 +1,9 @@
-// A partner's settlement account is not a hot row (DESIGN §4): while one redeem of a partner's
-// offer is still in its transaction, other drivers redeem that partner's other offers, alone and
-// in a batch, without waiting for it. Same offer, same driver: those still wait (the stock and
-// the wallet are the rows that must serialise). Real PostgreSQL only (PGlite has one connection).
+// What a redeem waits for (migration 0012). A partner's settlement account is not a hot row
+// (DESIGN §4): while one redeem of a partner's offer is still in its transaction, other drivers
+// redeem that partner's other offers, alone and in a batch, without waiting for it; the same
+// offer waits (its stock is the row that must serialise). A batch takes its stock at its end: if
+// another transaction took that stock meanwhile, the batch writes nothing and its redeems run one
+// by one. Real PostgreSQL only (PGlite has one connection).
 
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
@@ -9,9 +11,9 @@ import { queryOne } from '../../db/client';
 import { FakeClock } from '../../api/clock';
 import { redeem, redeemBatching } from '../../api/market/redemptions';
 import { describeEachBackend } from '../support/backends';
-import { extraConnections } from '../ledger/race-support';
+import { extraConnections, waitForLockWaiters } from '../ledger/race-support';
 import { expectLedgerSound } from './market-support';
-import { expectMarketConsistent, raceDrivers, raceOffer, racePartner } from './market-race-support';
+import { expectMarketConsistent, outcome, raceDrivers, raceOffer, racePartner, tallyOutcomes } from './market-race-support';
 
 /** `work`'s result, or 'still waiting' if it has not settled within `ms`. */
 async function within<T>(ms: number, work: Promise<T>): Promise<T | 'still waiting'> {
@@ -25,7 +27,7 @@ async function within<T>(ms: number, work: Promise<T>): Promise<T | 'still waiti
 }
 
 describeEachBackend(
-  'market: a partner is not a hot row',
+  'market: what a redeem waits for',
   (current) => {
     const more = extraConnections(current);
 
@@ -77,6 +79,53 @@ describeEachBackend(
       const issued = await queryOne<{ n: string }>(db, sql`select count(*)::text as n from redemptions where partner_id = ${partner.id}`);
       expect(issued!.n).toBe('5');
       for (const offer of [held, ...others]) await expectMarketConsistent(db, offer.id);
+      await expectLedgerSound(db, clock.now());
+    });
+
+    it('a batch whose stock another transaction took meanwhile writes nothing; its redeems then run one by one', async () => {
+      const clock = new FakeClock();
+      const db = current().db;
+      const { committee, partner } = await racePartner(db, clock);
+      const scarce = await raceOffer(db, clock, committee, partner.id, { price: '10.00', stock: 3 });
+      const other = await raceOffer(db, clock, committee, partner.id, { price: '10.00', stock: 5, title: 'Oil change' });
+      const [first, lead, ...batch] = await raceDrivers(db, clock, 5, '100.00');
+      const holder = await more.pool(1);
+      const pool = await more.pool(4);
+
+      // An open transaction takes one of the three: committed stock still reads 3 until it commits.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let firstRedeemed!: () => void;
+      const firstIn = new Promise<void>((resolve) => (firstRedeemed = resolve));
+      const open = holder.db.transaction(async (tx) => {
+        await redeem(tx, clock, first!.user, scarce.id, 'takes-one');
+        firstRedeemed();
+        await gate;
+      });
+      await firstIn;
+
+      try {
+        const before = { ...redeemBatching };
+        // The lead goes at once, alone; the three behind it go as one batch, which reads a stock of
+        // 3, issues three vouchers and then waits for the offer's row to write the stock.
+        const leading = redeem(pool.db, clock, lead!.user, other.id, 'lead');
+        const batched = batch.map((d, i) => outcome(redeem(pool.db, clock, d.user, scarce.id, `batched-${i}`)));
+        await leading;
+        await waitForLockWaiters(db, 1);
+        release();
+        await open;
+        // Only 2 were left: the batch wrote nothing, and its three redeems ran alone.
+        expect(tallyOutcomes(await Promise.all(batched))).toEqual({ ok: 2, out_of_stock: 1 });
+        expect(redeemBatching.batchesRunAlone - before.batchesRunAlone).toBe(1);
+      } finally {
+        release();
+        await open.catch(() => {});
+      }
+
+      const left = await queryOne<{ n: number }>(db, sql`select stock_left as n from offers where id = ${scarce.id}`);
+      expect(left!.n).toBe(0);
+      await expectMarketConsistent(db, scarce.id);
+      await expectMarketConsistent(db, other.id);
       await expectLedgerSound(db, clock.now());
     });
   },
