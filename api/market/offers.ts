@@ -174,7 +174,8 @@ export interface ShopView {
 export async function shopViewsOf(db: Db, driverIds: readonly string[]): Promise<ShopView[]> {
   const rows = await queryRows<{ policy: Parameters<typeof benefitTableOf>[0]; grade: Grade; available: string | null }>(
     db,
-    sql`select ${POLICY_IN_FORCE} as policy, coalesce(r.grade, 'B') as grade, (a.posted - a.debits_pending)::text as available
+    // The policy in force is the same for every driver: it comes once, on the first row.
+    sql`select case when d.n = 1 then ${POLICY_IN_FORCE} end as policy, coalesce(r.grade, 'B') as grade, (a.posted - a.debits_pending)::text as available
           from unnest(${uuidArray(driverIds)}) with ordinality as d(id, n)
           left join driver_ratings r on r.driver_id = d.id
           left join ledger_accounts a on a.kind = 'driver_wallet' and a.owner_id = d.id

@@ -12,6 +12,8 @@ import { walletOf } from '../../api/ledger/accounts';
 import { balance } from '../../api/ledger/reads';
 import { demoLogins, seedDemo } from '../../api/seed';
 import { shopViewOf, shopViewsOf } from '../../api/market/offers';
+import { createPolicyVersion } from '../../api/rating/policies';
+import { DEFAULT_POLICY, type RatingPolicy } from '../../api/rating/policy';
 import { describeEachBackend } from '../support/backends';
 import { testApp } from '../support/app';
 import { extraConnections } from '../ledger/race-support';
@@ -152,6 +154,13 @@ describeEachBackend('market: drivers\' shop views, read together', (current) => 
       }),
     );
     expect(await shopViewsOf(t.db, [])).toEqual([]);
+    // A policy the committee stores prices every view of a batch, not only the first.
+    const generous: RatingPolicy = { ...DEFAULT_POLICY, benefits: { ...DEFAULT_POLICY.benefits, AAA: { earningMultiplier: '1.5', priceDiscount: '0.20' } } };
+    const committee = (await queryRows<{ id: string }>(t.db, sql`select id::text from users where role = 'committee' limit 1`))[0]!;
+    t.clock.advance(1000);
+    await createPolicyVersion(t.db, t.clock, committee.id, { policy: generous });
+    const after = await shopViewsOf(t.db, ids);
+    expect(after.map((v) => v.benefits.AAA.priceDiscount.toFixed(2))).toEqual(['0.20', '0.20', '0.20', '0.20', '0.20']);
   });
 });
 
