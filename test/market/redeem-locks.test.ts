@@ -7,8 +7,9 @@
 
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { queryOne } from '../../db/client';
-import { FakeClock } from '../../api/clock';
+import { queryOne, type Db } from '../../db/client';
+import { FakeClock, type Clock } from '../../api/clock';
+import type { SessionUser } from '../../api/http/env';
 import { redeem, redeemBatching } from '../../api/market/redemptions';
 import { describeEachBackend } from '../support/backends';
 import { extraConnections, waitForLockWaiters } from '../ledger/race-support';
@@ -24,6 +25,21 @@ async function within<T>(ms: number, work: Promise<T>): Promise<T | 'still waiti
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A redeem in a transaction left open (its wallet and offer rows locked) until `release()`; `open` settles when it commits. */
+async function redeemInOpenTransaction(db: Db, clock: Clock, driver: SessionUser, offerId: string) {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let redeemed!: () => void;
+  const inside = new Promise<void>((resolve) => (redeemed = resolve));
+  const open = db.transaction(async (tx) => {
+    await redeem(tx, clock, driver, offerId, 'in-open-transaction');
+    redeemed();
+    await gate;
+  });
+  await Promise.race([inside, open]);
+  return { open, release };
 }
 
 describeEachBackend(
@@ -45,16 +61,7 @@ describeEachBackend(
       const holder = await more.pool(1);
       const pool = await more.pool(4);
 
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      let firstRedeemed!: () => void;
-      const firstIn = new Promise<void>((resolve) => (firstRedeemed = resolve));
-      const open = holder.db.transaction(async (tx) => {
-        await redeem(tx, clock, first!.user, held.id, 'open-transaction');
-        firstRedeemed();
-        await gate;
-      });
-      await firstIn;
+      const { open, release } = await redeemInOpenTransaction(holder.db, clock, first!.user, held.id);
 
       try {
         // Three at once: the first goes alone (market_redeem), the others wait for it and go as a batch (market_redeem_many).
@@ -93,16 +100,7 @@ describeEachBackend(
       const pool = await more.pool(4);
 
       // An open transaction takes one of the three: committed stock still reads 3 until it commits.
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      let firstRedeemed!: () => void;
-      const firstIn = new Promise<void>((resolve) => (firstRedeemed = resolve));
-      const open = holder.db.transaction(async (tx) => {
-        await redeem(tx, clock, first!.user, scarce.id, 'takes-one');
-        firstRedeemed();
-        await gate;
-      });
-      await firstIn;
+      const { open, release } = await redeemInOpenTransaction(holder.db, clock, first!.user, scarce.id);
 
       try {
         const before = { ...redeemBatching };
