@@ -7,6 +7,9 @@
 //   redemptions  POST /api/redemptions {offerId}, a random driver's bearer token, a random offer
 //                and a unique Idempotency-Key per request (autocannon, closed loop)
 //   catalog      GET /api/offers?category=repair with random drivers' tokens
+//   reference    the same catalog answer, loaded the same way, from a bare server on the app's stack
+//                (test/bench/catalog-reference.ts): what the catalog would serve if the app's
+//                own work per read cost nothing
 // then in-process probes (one connection, no contention) that count the SQL statements each
 // request sends and time the pieces, and the proofs.
 //
@@ -17,7 +20,9 @@
 //   BENCH_WARMUP        seconds of warm-up per endpoint before measuring, not reported in the table (default 3; 0 = none)
 //   BENCH_WORKERS       the server's WORKERS: its processes on the one port (default: one per CPU)
 
-import { cpus, loadavg } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import Decimal from 'decimal.js';
@@ -488,6 +493,30 @@ function catalogRequest(drivers: readonly Driver[]): autocannon.Request {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Catalog reference: what the stack alone serves (see test/bench/catalog-reference.ts)
+
+async function runReference(body: string, drivers: readonly Driver[], pgUrl: string, database: string, postmasterPid: number | null): Promise<PhaseResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'milepost-reference-'));
+  let reference: AppServer | null = null;
+  try {
+    writeFileSync(join(dir, 'body.json'), body);
+    writeFileSync(join(dir, 'tokens'), drivers.map((d) => `${d.token} ${d.id}\n`).join(''));
+    reference = await startServer(
+      { WORKERS: String(WORKERS), REFERENCE_BODY_FILE: join(dir, 'body.json'), REFERENCE_TOKENS_FILE: join(dir, 'tokens') },
+      { entry: 'test/bench/catalog-reference.ts' },
+    );
+    if (WARMUP > 0) await runPhase(reference, { label: 'warm-up reference', seconds: WARMUP, request: catalogRequest(drivers) }, pgUrl, database, postmasterPid);
+    const result = await runPhase(reference, { label: 'reference reads', seconds: SECONDS, request: catalogRequest(drivers) }, pgUrl, database, postmasterPid);
+    const exited = reference.exited();
+    if (exited) throw new Error(`the reference server exited (${JSON.stringify(exited)}):\n${reference.tail()}`);
+    return result;
+  } finally {
+    await reference?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Probes: one request at a time, in process, on one counting connection
 
 interface RequestProbe {
@@ -783,10 +812,21 @@ async function main(): Promise<number> {
     const catalog = await runPhase(server, { label: 'catalog reads', seconds: SECONDS, request: catalogRequest(scene.drivers) }, baseUrl, database, postmasterPid);
     describePhase(catalog, cores, 'reads');
     checkAlive();
+    const answer = await fetch(`${server.base}${CATALOG_PATH}`, { headers: { authorization: `Bearer ${scene.drivers[0]!.token}` } });
+    if (answer.status !== 200) throw new Error(`the catalog answered ${answer.status} for the reference's body`);
+    const catalogBody = await answer.text();
     const warnings = server.warnings();
     await server.stop();
     log(`\n  app server stopped (${JSON.stringify(server.exited())}); warn/error log lines during the run: ${warnings}`);
     server = null;
+
+    // ---- Catalog reference -------------------------------------------------------------------
+    log(
+      `\n## Catalog reference: the same answer (${fmt(Buffer.byteLength(catalogBody))} bytes) from a bare server on the app's stack, loaded the same way, ${SECONDS} s`,
+    );
+    log(`  (test/bench/catalog-reference.ts: WORKERS=${WORKERS}, Hono, request id, request log line, security headers, token lookup; no session, view, validation, metrics or database)`);
+    const reference = await runReference(catalogBody, scene.drivers, baseUrl, database, postmasterPid);
+    describePhase(reference, cores, 'reads');
 
     // ---- Probes --------------------------------------------------------------------------------
     log(`\n## Probes: the same app in process (createApp + app.request), one PostgreSQL connection, one request at a time`);
@@ -814,7 +854,7 @@ async function main(): Promise<number> {
     for (const r of results) log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.detail}`);
     log(`  (the counts cover the warm-up and measured phases; the probes added ${p.probeRedemptions} redemptions with their own keys, included in the stock and hold checks)`);
     const proofsOk = results.every((r) => r.ok);
-    const fiveXX = [...redeem.byStatus, ...catalog.byStatus].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
+    const fiveXX = [...redeem.byStatus, ...catalog.byStatus, ...reference.byStatus].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
 
     // ---- Table ---------------------------------------------------------------------------------
     const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
@@ -840,6 +880,15 @@ async function main(): Promise<number> {
         fmt(non2xx(catalog)),
         `≥ ${fmt(TARGETS.readsPerSec)}/s`,
         met(catalog.perSecond >= TARGETS.readsPerSec),
+      ]),
+      row([
+        `reference: the same answer from a bare server (catalog = ${(catalog.perSecond / reference.perSecond).toFixed(2)}× it)`,
+        fmt(reference.perSecond),
+        reference.okLatency.p50.toFixed(2),
+        reference.okLatency.p99.toFixed(2),
+        fmt(non2xx(reference)),
+        '—',
+        '—',
       ]),
     ];
     log(`\n## Results (${startedAt.toISOString().slice(0, 10)}, ${cores} CPUs shared by the load generator, the app server (WORKERS=${WORKERS}) and PostgreSQL; BENCH_SECONDS=${SECONDS})\n`);

@@ -22,18 +22,18 @@ export interface AppServer {
 /**
  * Starts the server with `env` on top of this process's environment (DATABASE_URL or DATA_DIR,
  * SEED, …; undefined removes a variable) and resolves when /healthz answers 200, within `startTimeoutMs` (tsx compiles the
- * app on first start).
+ * app on first start). `entry` runs another server script the same way (a benchmark's reference).
  */
 export async function startServer(
   env: Record<string, string | undefined>,
-  { startTimeoutMs = 90_000 }: { startTimeoutMs?: number } = {},
+  { startTimeoutMs = 90_000, entry = 'api/main.ts' }: { startTimeoutMs?: number; entry?: string } = {},
 ): Promise<AppServer> {
   const port = await freePort();
   const childEnv: Record<string, string | undefined> = { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' };
   for (const [name, value] of Object.entries(childEnv)) if (value === undefined) delete childEnv[name];
   // BENCH_CPU_PROF=DIR writes the server's V8 CPU profile there when it stops (for benchmarks).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', 'api/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
     cwd: ROOT,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
