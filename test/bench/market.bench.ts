@@ -377,7 +377,7 @@ async function runPhase(server: AppServer, spec: PhaseSpec, pgUrl: string, datab
   const byStatus = new Map<number, number>();
   const sampleBody = new Map<number, string>();
   // autocannon decodes every response body to a string for `onResponse`, a tenth of the load
-  // generator's CPU on the catalog's 9 KB answers. Only a phase that reads its bodies pays for it;
+  // generator's CPU on the catalog's 7.5 KB answers. Only a phase that reads its bodies pays for it;
   // the others still count every status, and show a body for a failure when one repeats after the phase.
   const onResponse = spec.request.onResponse;
   const request: autocannon.Request = onResponse
