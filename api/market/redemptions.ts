@@ -199,10 +199,11 @@ const inCallersTransaction = (db: Db) => db instanceof PgTransaction;
 /**
  * Spends points on an offer in one transaction (`market_redeem`, migrations 0007 and 0012): the driver's
  * wallet row is locked first (so a driver's own redeems serialise and the per-driver limit
- * holds), the offer, grade, limit, stock and points are checked, then one is taken from stock
- * with a guarded UPDATE, the ledger places the hold and the voucher is stored. A refusal changes
+ * holds), the offer, grade, limit, stock and points are checked, the ledger places the hold,
+ * one is taken from stock with a guarded UPDATE and the voucher is stored. A refusal changes
  * nothing. The same Idempotency-Key returns the first voucher. Outside a caller's transaction,
- * concurrent redeems share their commits (RedeemBatcher) unless `alone` is asked for.
+ * concurrent redeems share their commits (RedeemBatcher) unless `alone` is asked for; a batch
+ * takes its stock at its end, for all its redeems at once.
  */
 export async function redeem(
   db: Db,

@@ -11,7 +11,8 @@
 -- offer's share in one guarded UPDATE after locking those offers in id order: two batches then
 -- never take two offers in opposite orders, and an offer's row is held only from there to the
 -- commit, not for the whole batch. Every other path that touches both takes the account first and
--- the offer last (cancel, confirm, the expiry sweep), so none can deadlock with a redeem.
+-- the offer last (cancel, reject, the voucher expiry sweep; confirm never takes the offer), so
+-- none can deadlock with a redeem.
 --
 -- Inside a batch, market_redeem gets `stockTaken` (what earlier redeems of the batch took from
 -- the offer and the batch has not yet written) and leaves the stock to the batch. If the final
@@ -90,7 +91,7 @@ BEGIN
                              'actorId', v_driver, 'refType', 'redemption', 'refId', v_id);
   v_hold := ledger_apply(v_op || jsonb_build_object('hash', encode(sha256(convert_to(v_op::text, 'UTF8')), 'base64')), now_ts);
   IF NOT (v_hold->>'ok')::boolean THEN
-    -- The wallet is locked and was checked: only a broken invariant gets here. Undo the stock.
+    -- The wallet is locked and was checked: only a broken invariant gets here. Undo it all.
     RAISE EXCEPTION 'redeem hold refused: %', v_hold;
   END IF;
   -- Stock taken by a redeem that committed after our read: undo the hold with the statement.
@@ -114,6 +115,7 @@ CREATE OR REPLACE FUNCTION market_redeem_many(reqs jsonb, default_benefits jsonb
 DECLARE
   r jsonb;
   answer jsonb;
+  offer_key text;
   before integer;
   taken jsonb := '{}';
   answers jsonb[] := '{}';
@@ -123,10 +125,12 @@ BEGIN
    WHERE a.kind = 'driver_wallet' AND a.owner_id IN (SELECT (x->>'driverId')::uuid FROM jsonb_array_elements(reqs) x)
    ORDER BY a.id FOR NO KEY UPDATE;
   FOR r IN SELECT value FROM jsonb_array_elements(reqs) WITH ORDINALITY AS e(value, n) ORDER BY n LOOP
-    before := coalesce((taken->>(r->>'offerId'))::integer, 0);
+    -- Counted by the uuid, not by how the request spelt it (upper or lower case).
+    offer_key := (r->>'offerId')::uuid::text;
+    before := coalesce((taken->>offer_key)::integer, 0);
     answer := market_redeem(r || jsonb_build_object('stockTaken', before), (r->>'now')::timestamptz, default_benefits);
     IF answer->>'refused' IS NULL AND NOT (answer->>'replayed')::boolean THEN
-      taken := taken || jsonb_build_object(r->>'offerId', before + 1);
+      taken := taken || jsonb_build_object(offer_key, before + 1);
     END IF;
     answers := answers || answer;
   END LOOP;

@@ -66,6 +66,25 @@ describeEachBackend('market: redeems batched together', (current) => {
     await expectLedgerSound(db, clock.now());
   });
 
+  it('one offer asked for in upper and in lower case, in one batch: its stock is taken once per voucher and the batch stands', async () => {
+    const { clock, db, committee, partner } = await scene();
+    const drivers = await raceDrivers(db, clock, 5, '1000.00');
+    const offer = await raceOffer(db, clock, committee, partner.id, { price: '10.00', stock: 100, perDriverLimit: 10 });
+    const before = { ...redeemBatching };
+
+    const first = redeem(db, clock, drivers[0]!.user, offer.id, 'warm-up');
+    const calls = drivers.slice(1).map((d, i) => redeem(db, clock, d.user, i % 2 ? offer.id.toUpperCase() : offer.id, `cased-${i}`));
+    await first;
+    const done = await Promise.all(calls);
+
+    expect(done.map((r) => r.redemption.status)).toEqual(['held', 'held', 'held', 'held']);
+    expect(redeemBatching.batches - before.batches, 'they went as a batch').toBeGreaterThan(0);
+    expect(redeemBatching.batchesRunAlone - before.batchesRunAlone, 'the batch was not undone').toBe(0);
+    expect((await queryOne<{ n: number }>(db, sql`select stock_left as n from offers where id = ${offer.id}`))!.n).toBe(95);
+    await expectMarketConsistent(db, offer.id);
+    await expectLedgerSound(db, clock.now());
+  });
+
   it('one redeem that fails outright does not fail the batch it came in: the others still get their vouchers', async () => {
     const { clock, db, committee, partner } = await scene();
     const drivers = await raceDrivers(db, clock, 6, '1000.00');
