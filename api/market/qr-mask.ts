@@ -47,26 +47,37 @@ function placeFormat(m: Uint8Array, size: number, bits: number) {
 /** The library's penalty (its getPenaltyN1…N4, summed), over a row-major matrix. */
 function penalty(m: Uint8Array, size: number): number {
   let points = 0;
-  // N1: runs of five or more in a row or a column.
+  let dark = 0;
+  // N1: runs of five or more in a row or a column; N3: 1:1:3:1:1 finder-like patterns with four
+  // light modules on one side. Row `a` and column `a` are read in the same pass.
   for (let a = 0; a < size; a++) {
     let rowRun = 0;
     let colRun = 0;
     let rowLast = -1;
     let colLast = -1;
+    let rowBits = 0;
+    let colBits = 0;
     for (let b = 0; b < size; b++) {
       const inRow = m[a * size + b]!;
+      const inCol = m[b * size + a]!;
+      dark += inRow;
       if (inRow === rowLast) rowRun++;
       else {
         if (rowRun >= 5) points += 3 + (rowRun - 5);
         rowLast = inRow;
         rowRun = 1;
       }
-      const inCol = m[b * size + a]!;
       if (inCol === colLast) colRun++;
       else {
         if (colRun >= 5) points += 3 + (colRun - 5);
         colLast = inCol;
         colRun = 1;
+      }
+      rowBits = ((rowBits << 1) & 0x7ff) | inRow;
+      colBits = ((colBits << 1) & 0x7ff) | inCol;
+      if (b >= 10) {
+        if (rowBits === 0x5d0 || rowBits === 0x05d) points += 40;
+        if (colBits === 0x5d0 || colBits === 0x05d) points += 40;
       }
     }
     if (rowRun >= 5) points += 3 + (rowRun - 5);
@@ -74,27 +85,17 @@ function penalty(m: Uint8Array, size: number): number {
   }
   // N2: 2×2 blocks of one colour.
   for (let r = 0; r < size - 1; r++) {
-    for (let c = 0; c < size - 1; c++) {
-      const sum = m[r * size + c]! + m[r * size + c + 1]! + m[(r + 1) * size + c]! + m[(r + 1) * size + c + 1]!;
+    const top = r * size;
+    const bottom = top + size;
+    let left = m[top]! + m[bottom]!;
+    for (let c = 1; c < size; c++) {
+      const right = m[top + c]! + m[bottom + c]!;
+      const sum = left + right;
       if (sum === 4 || sum === 0) points += 3;
-    }
-  }
-  // N3: 1:1:3:1:1 finder-like patterns with four light modules on one side.
-  for (let a = 0; a < size; a++) {
-    let rowBits = 0;
-    let colBits = 0;
-    for (let b = 0; b < size; b++) {
-      rowBits = ((rowBits << 1) & 0x7ff) | m[a * size + b]!;
-      colBits = ((colBits << 1) & 0x7ff) | m[b * size + a]!;
-      if (b >= 10) {
-        if (rowBits === 0x5d0 || rowBits === 0x05d) points += 40;
-        if (colBits === 0x5d0 || colBits === 0x05d) points += 40;
-      }
+      left = right;
     }
   }
   // N4: how far the share of dark modules is from half.
-  let dark = 0;
-  for (let i = 0; i < m.length; i++) dark += m[i]!;
   points += Math.abs(Math.ceil((dark * 100) / m.length / 5) - 10) * 10;
   return points;
 }
