@@ -234,11 +234,16 @@ export function rawOp(op: { key: string } & Record<string, unknown>): string {
   return JSON.stringify({ ...op, hash });
 }
 
-/** Fisher–Yates on a copy, with a small seeded generator so a failing order can be replayed. */
+/** A small seeded generator of numbers in [0, 1), so a failing run can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+/** Fisher–Yates on a copy, with a seeded generator so a failing order can be replayed. */
 export function shuffled<T>(items: T[], seed: number): T[] {
   const out = items.slice();
-  let s = seed >>> 0 || 1;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const next = seededRandom(seed);
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [out[i], out[j]] = [out[j]!, out[i]!];

@@ -13,19 +13,11 @@ import { redeem } from '../../api/market/redemptions';
 import { newVoucherCode } from '../../api/market/voucher';
 import { DEFAULT_POLICY } from '../../api/rating/policy';
 import { describeEachBackend } from '../support/backends';
+import { seededRandom } from '../ledger/race-support';
 import { raceDrivers, raceOffer, racePartner } from './market-race-support';
 
 const DAY = 86_400_000;
 const BENEFITS = JSON.stringify(DEFAULT_POLICY.benefits);
-
-/** A small deterministic generator, so a failure can be replayed. */
-function seeded(seed: number) {
-  let s = seed >>> 0;
-  return (n: number) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s >>> 12) % n; // the low bits of an LCG repeat quickly
-  };
-}
 
 async function rolledBack<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
   let result: T | undefined;
@@ -63,7 +55,8 @@ describeEachBackend('market: a batch of redeems answers as the same redeems one 
     const offerIds = [scarce.id, daily.id, paused.id, gated.id, ended.id, plenty.id, randomUUID()];
     const driverIds = [...drivers.map((d) => d.user.id), randomUUID()]; // the last has no wallet
     const hash = (offerId: string) => createHash('sha256').update(offerId).digest('base64url');
-    const pick = seeded(20261123);
+    const random = seededRandom(7);
+    const pick = (n: number) => Math.floor(random() * n);
     const start = clock.now().getTime();
     const requests: Record<string, string>[] = [];
     for (let i = 0; i < 60; i++) {
