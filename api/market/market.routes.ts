@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { stringify } from 'csv-stringify/sync';
 import Decimal from 'decimal.js';
-import type { TypedResponse } from 'hono';
+import type { MiddlewareHandler, TypedResponse } from 'hono';
+import type { AppEnv } from '../http/env';
 import { currentUser, requireRole } from '../auth/middleware';
 import { AppError } from '../errors';
 import type { SessionUser } from '../http/env';
@@ -28,7 +29,7 @@ import {
   StatementQuery,
   UpdateOfferBody,
 } from './market.schemas';
-import { approveOffer, CatalogCache, createOffer, filterAndSort, findOffer, isOpen, offersWithStatus, ShopViewCache, updateOffer, type CatalogOffer } from './offers';
+import { approveOffer, CatalogCache, CatalogPages, createOffer, filterAndSort, findOffer, isOpen, offersWithStatus, ShopViewCache, updateOffer, type CatalogOffer, type ShopView } from './offers';
 import {
   cancelRedemption,
   confirmVoucher,
@@ -180,19 +181,41 @@ function pageOf<T extends { id: string }>(list: T[], cursor: string | undefined,
   return { items, nextCursor: start + limit < list.length && last ? Buffer.from(last.id).toString('base64url') : null };
 }
 
-const catalogRoute = createRoute({
-  method: 'get',
-  path: '/offers',
-  tags: ['catalog'],
-  summary: 'Browse offers',
-  description:
-    'Active offers by default, with the caller’s price after their grade discount and whether their grade qualifies. ' +
-    'Committee members (any partner) and partner staff (their own) may list other statuses, e.g. the approval queue.',
-  security: signedIn,
-  middleware: requireRole(),
-  request: { query: CatalogQuery },
-  responses: { 200: jsonContent(OfferPage, 'One page of offers'), ...problems(401, 403) },
-});
+/** The catalog route, with `fastPath` between the sign-in check and the query's validation. */
+const catalogRoute = (fastPath: MiddlewareHandler<AppEnv>) =>
+  createRoute({
+    method: 'get',
+    path: '/offers',
+    tags: ['catalog'],
+    summary: 'Browse offers',
+    description:
+      'Active offers by default, with the caller’s price after their grade discount and whether their grade qualifies. ' +
+      'Committee members (any partner) and partner staff (their own) may list other statuses, e.g. the approval queue.',
+    security: signedIn,
+    middleware: [requireRole(), fastPath] as const,
+    request: { query: CatalogQuery },
+    responses: { 200: jsonContent(OfferPage, 'One page of offers'), ...problems(401, 403) },
+  });
+
+const JSON_TYPE = { 'content-type': 'application/json' } as const;
+
+/** The query string as sent (without the `?`): a catalog page's key. */
+function rawQuery(url: string): string {
+  const at = url.indexOf('?');
+  return at < 0 ? '' : url.slice(at + 1);
+}
+
+/** A driver's repeated catalog read answered from `pages`, before any parsing; anything else goes on. */
+function samePageAgain(catalog: CatalogCache, views: ShopViewCache, pages: CatalogPages): MiddlewareHandler<AppEnv> {
+  return (c, next) => {
+    const user = c.get('user');
+    if (user?.role === 'driver') {
+      const body = pages.find(user.id, views.peek(user.id), catalog.peek(), rawQuery(c.req.url), c.get('clock').now());
+      if (body !== undefined) return Promise.resolve(c.body(body, 200, JSON_TYPE));
+    }
+    return next();
+  };
+}
 
 const offerRoute = createRoute({
   method: 'get',
@@ -366,9 +389,9 @@ function monthBounds(now: Date): { from: Date; to: Date } {
 }
 
 /** The market's routes; each app gets its own catalog and shop-view caches. */
-export function createMarketRoutes(catalog = new CatalogCache(), views = new ShopViewCache()) {
+export function createMarketRoutes(catalog = new CatalogCache(), views = new ShopViewCache(), pages = new CatalogPages()) {
   return createRouter()
-    .openapi(catalogRoute, async (c) => {
+    .openapi(catalogRoute(samePageAgain(catalog, views, pages)), async (c) => {
       const user = currentUser(c);
       const query = c.req.valid('query');
       const status = query.status ?? 'active';
@@ -391,7 +414,8 @@ export function createMarketRoutes(catalog = new CatalogCache(), views = new Sho
       if (!active) return c.json({ items: page.items.map((o) => offerJson(o, viewer)), nextCursor: page.nextCursor }, 200);
       // Every driver's read of the active catalog: the offers' text is made once per price level.
       const body = `{"items":${offersText(active, page.items, viewer)},"nextCursor":${JSON.stringify(page.nextCursor)}}`;
-      return c.body(body, 200, { 'content-type': 'application/json' }) as unknown as TypedResponse<z.infer<typeof OfferPage>, 200, 'json'>;
+      if (user.role === 'driver') pages.keep(user.id, { view: viewer as ShopView, list: active, query: rawQuery(c.req.url), body }, now);
+      return c.body(body, 200, JSON_TYPE) as unknown as TypedResponse<z.infer<typeof OfferPage>, 200, 'json'>;
     })
     .openapi(offerRoute, async (c) => {
       const user = currentUser(c);

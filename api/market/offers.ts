@@ -222,9 +222,15 @@ export class ShopViewCache {
     private readonly maxDrivers = 20_000,
   ) {}
 
-  async get(db: Db, driverId: string): Promise<ShopView> {
+  /** The driver's kept view while it is fresh, without loading one. */
+  peek(driverId: string): ShopView | undefined {
     const kept = this.#views.get(driverId);
-    if (kept && performance.now() < kept.until) return kept.view;
+    return kept && performance.now() < kept.until ? kept.view : undefined;
+  }
+
+  async get(db: Db, driverId: string): Promise<ShopView> {
+    const kept = this.peek(driverId);
+    if (kept) return kept;
     const started = this.#forgets;
     const view = await this.load(db, driverId);
     if ((this.#forgotten.get(driverId) ?? -1) >= started) return view;
@@ -281,8 +287,14 @@ export class CatalogCache {
     this.#loading = null;
   }
 
+  /** The cached list while it is fresh, without loading one. */
+  peek(): CatalogOffer[] | undefined {
+    return this.#entry && Date.now() - this.#entry.at < this.ttlMs ? this.#entry.offers : undefined;
+  }
+
   async activeOffers(db: Db): Promise<CatalogOffer[]> {
-    if (this.#entry && Date.now() - this.#entry.at < this.ttlMs) return this.#entry.offers;
+    const fresh = this.peek();
+    if (fresh) return fresh;
     if (!this.#loading) {
       const generation = this.#generation;
       const startedAt = Date.now();
@@ -297,6 +309,55 @@ export class CatalogCache {
       this.#loading = loading;
     }
     return this.#loading;
+  }
+}
+
+/**
+ * When the open part of `list` next changes after `now`: the earliest validity window of its
+ * offers that opens or closes later than `now` (Infinity if none does).
+ */
+function nextWindowEdge(list: readonly CatalogOffer[], now: Date): number {
+  const at = now.getTime();
+  let edge = Infinity;
+  for (const o of list) {
+    for (const d of [o.validFrom, o.validTo]) {
+      const t = d?.getTime();
+      if (t !== undefined && t > at && t < edge) edge = t;
+    }
+  }
+  return edge;
+}
+
+interface CatalogPage {
+  view: ShopView;
+  list: readonly CatalogOffer[];
+  query: string;
+  /** The app clock's time (ms) from which the page may read differently: a window opens or closes. */
+  until: number;
+  body: string;
+}
+
+/**
+ * The last catalog page each driver was answered, as the text sent, with what it was made of: the
+ * driver's shop view and the cached catalog list (objects that a reload, a change or a forget
+ * replaces) and the query string as the driver sent it. The same query again, while that view and
+ * that list are still the current ones and no offer's window has opened or closed, gets the same
+ * text back before the query is even parsed, which is most of a catalog read's own work. Anything
+ * else (another query, a redeem, a new list, a new view) makes a new page. Kept for the
+ * `maxDrivers` who read most recently.
+ */
+export class CatalogPages {
+  #pages = new Map<string, CatalogPage>();
+  constructor(private readonly maxDrivers = 2_000) {}
+
+  find(driverId: string, view: ShopView | undefined, list: readonly CatalogOffer[] | undefined, query: string, now: Date): string | undefined {
+    const page = this.#pages.get(driverId);
+    if (!page || page.view !== view || page.list !== list || page.query !== query || now.getTime() >= page.until) return undefined;
+    return page.body;
+  }
+
+  keep(driverId: string, page: Omit<CatalogPage, 'until'>, now: Date): void {
+    remember(this.#pages, driverId, { ...page, until: nextWindowEdge(page.list, now) }, this.maxDrivers);
   }
 }
 
