@@ -202,11 +202,13 @@ export function shopViewOf(db: Db, driverId: string): Promise<ShopView> {
 const viewLoads = new WeakMap<Db, GroupCommit<string, ShopView>>();
 
 /**
- * Drivers' shop views, kept for a moment: a driver paging and filtering through the shop asks for
- * the same grade and points on every request. A redeem or cancel through this process forgets
+ * Drivers' shop views, kept for a few seconds: a driver paging and filtering through the shop asks
+ * for the same grade and points on every request. A redeem or cancel through this process forgets
  * that driver's view at once; any other change (points earned, a new grade, a redeem through
- * another process) shows within `ttlMs`. The view only prices and flags offers for display:
- * redeem reads the grade and the balance afresh, under the wallet's lock.
+ * another process) shows within `ttlMs`, 10 s by default. The view only prices and flags offers
+ * for display, so the worst a stale one does is show an offer as affordable a few seconds too
+ * long (the redeem is then refused as insufficient-funds) or not yet: redeem reads the grade and
+ * the balance afresh, under the wallet's lock.
  *
  * A view read before a `forget` (a catalog page loading while the driver's redeem commits) is
  * still answered to its caller but not kept.
@@ -217,7 +219,7 @@ export class ShopViewCache {
   #forgotten = new Map<string, number>();
   #forgets = 0;
   constructor(
-    private readonly ttlMs = 2_000,
+    private readonly ttlMs = 10_000,
     private readonly load: (db: Db, driverId: string) => Promise<ShopView> = shopViewOf,
     private readonly maxDrivers = 20_000,
   ) {}
