@@ -2,9 +2,14 @@
 // one with the lowest penalty (long runs, 2×2 blocks, finder-like patterns, dark/light balance:
 // what makes a code hard to scan). That choice was three quarters of its time per image (78 of
 // 105 µs), more than any other step of a redemption in the app. This scores the same eight
-// candidates with the same penalty rules and the same tie-break, over flat byte arrays with the
+// candidates with the same penalty rules and the same tie-break, with the
 // masks' maps made once, so the image is the one the library would draw by itself
 // (test/market/qr-mask.test.ts compares the two on thousands of codes).
+//
+// Symbols up to 31 modules wide (versions 1-3; a voucher code is version 1) are scored with each
+// row and column as one integer, a bit per module, so a rule looks at a whole line per operation
+// (`lineScore`, `blockScore`); larger ones, module by module (`penalty`). The two give the same
+// scores (the test compares them too).
 
 type Mask = (row: number, col: number) => boolean;
 
@@ -110,23 +115,147 @@ export function remask(symbol: { size: number; data: Uint8Array; reservedBit: Ui
   const masks = maskMaps(size, reservedBit);
   const unmasked = data.slice();
   xorInto(unmasked, masks[drawnWith]!);
-  const work = new Uint8Array(unmasked.length);
+  const scores = size <= MAX_LINE_BITS ? lineScores(unmasked, size, levelBits, reservedBit) : moduleScores(unmasked, size, levelBits, reservedBit);
   let best = 0;
-  let lowest = Infinity;
-  for (let p = 0; p < MASKS.length; p++) {
-    work.set(unmasked);
-    xorInto(work, masks[p]!);
-    placeFormat(work, size, formatBits(levelBits, p));
-    const score = penalty(work, size);
-    if (score < lowest) {
-      lowest = score;
-      best = p;
-    }
-  }
+  for (let p = 1; p < MASKS.length; p++) if (scores[p]! < scores[best]!) best = p;
   data.set(unmasked);
   xorInto(data, masks[best]!);
   placeFormat(data, size, formatBits(levelBits, best));
   return best;
+}
+
+/** Each mask's penalty, module by module: the mask applied to a copy, format bits placed, scored. */
+export function moduleScores(unmasked: Uint8Array, size: number, levelBits: number, reservedBit: Uint8Array): number[] {
+  const masks = maskMaps(size, reservedBit);
+  const work = new Uint8Array(unmasked.length);
+  return masks.map((mask, p) => {
+    work.set(unmasked);
+    xorInto(work, mask);
+    placeFormat(work, size, formatBits(levelBits, p));
+    return penalty(work, size);
+  });
+}
+
+/** Widest symbol whose lines fit one 32-bit integer, a bit per module. */
+const MAX_LINE_BITS = 31;
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/**
+ * N1 and N3 of one line (bit i = module i, 1 = dark): each run of five or more modules of one
+ * colour scores its length − 2, and each 1:1:3:1:1 finder-like window with four light modules on
+ * one side scores 40.
+ */
+function lineScore(line: number, size: number, full: number): number {
+  return runScore(line) + runScore(~line & full) + finderScore(line, size);
+}
+
+/** Runs of five or more set bits: each scores its length − 2. */
+function runScore(same: number): number {
+  // bit i set: bits i … i+4 all set; a run of length L ≥ 5 leaves L − 4 such bits in a row
+  const five = same & (same >>> 1) & (same >>> 2) & (same >>> 3) & (same >>> 4);
+  return five === 0 ? 0 : popcount(five) + 2 * popcount(five & ~(five >>> 1));
+}
+
+/** 1:1:3:1:1 windows with four light modules on one side (the two are mirror images, so bit order does not matter). */
+function finderScore(line: number, size: number): number {
+  // Both windows hold dark-light-dark-dark-dark-light-dark; most lines have none anywhere.
+  const light = ~line;
+  if ((line & (light >>> 1) & (line >>> 2) & (line >>> 3) & (line >>> 4) & (light >>> 5) & (line >>> 6)) === 0) return 0;
+  let points = 0;
+  for (let shift = size - 11; shift >= 0; shift--) {
+    const window = (line >>> shift) & 0x7ff;
+    if (window === 0x5d0 || window === 0x05d) points += 40;
+  }
+  return points;
+}
+
+/** N2 between two neighbouring lines: each 2×2 block of one colour scores 3 (`pairs`: the bits a block's left column may be at, 0 … size − 2). */
+function blockScore(a: number, b: number, pairs: number): number {
+  const dark = a & b;
+  const light = ~(a | b);
+  return 3 * popcount(((dark & (dark >>> 1)) | (light & (light >>> 1))) & pairs);
+}
+
+interface LineMaps {
+  /** Per mask, per row (column): the modules the mask flips. */
+  maskRows: Int32Array[];
+  maskCols: Int32Array[];
+  /** Per row (column): the format modules (and the dark module), which each mask sets anew. */
+  formatRows: Int32Array;
+  formatCols: Int32Array;
+  /** Per mask, per row (column): the format modules' values for that mask. */
+  formatValueRows: Int32Array[];
+  formatValueCols: Int32Array[];
+}
+
+/** The masks and format positions as lines, per size and error correction level. */
+const lineMapsBy = new Map<string, LineMaps>();
+function lineMaps(size: number, levelBits: number, reservedBit: Uint8Array): LineMaps {
+  const key = `${size}:${levelBits}`;
+  let maps = lineMapsBy.get(key);
+  if (maps) return maps;
+  const masks = maskMaps(size, reservedBit);
+  const asRows = (m: Uint8Array) => linesOf(m, size, false);
+  const asCols = (m: Uint8Array) => linesOf(m, size, true);
+  const where = new Uint8Array(size * size);
+  placeFormat(where, size, 0x7fff);
+  const values = MASKS.map((_, p) => {
+    const m = new Uint8Array(size * size);
+    placeFormat(m, size, formatBits(levelBits, p));
+    return m;
+  });
+  maps = {
+    maskRows: masks.map(asRows),
+    maskCols: masks.map(asCols),
+    formatRows: asRows(where),
+    formatCols: asCols(where),
+    formatValueRows: values.map(asRows),
+    formatValueCols: values.map(asCols),
+  };
+  lineMapsBy.set(key, maps);
+  return maps;
+}
+
+/** A row-major matrix as one integer per row (or per column), bit i = module i along the line. */
+function linesOf(m: Uint8Array, size: number, columns: boolean): Int32Array {
+  const lines = new Int32Array(size);
+  for (let a = 0; a < size; a++) {
+    let line = 0;
+    for (let b = 0; b < size; b++) line |= m[columns ? b * size + a : a * size + b]! << b;
+    lines[a] = line;
+  }
+  return lines;
+}
+
+/** Each mask's penalty, a line at a time: the same scores as `moduleScores`, for sizes up to 31. */
+export function lineScores(unmasked: Uint8Array, size: number, levelBits: number, reservedBit: Uint8Array): number[] {
+  const maps = lineMaps(size, levelBits, reservedBit);
+  const rows = linesOf(unmasked, size, false);
+  const cols = linesOf(unmasked, size, true);
+  const row = new Int32Array(size);
+  const full = 2 ** size - 1;
+  const pairs = full >>> 1;
+  return MASKS.map((_, p) => {
+    const maskRows = maps.maskRows[p]!;
+    const maskCols = maps.maskCols[p]!;
+    const valueRows = maps.formatValueRows[p]!;
+    const valueCols = maps.formatValueCols[p]!;
+    let points = 0;
+    let dark = 0;
+    for (let a = 0; a < size; a++) {
+      row[a] = ((rows[a]! ^ maskRows[a]!) & ~maps.formatRows[a]!) | valueRows[a]!;
+      const col = ((cols[a]! ^ maskCols[a]!) & ~maps.formatCols[a]!) | valueCols[a]!;
+      dark += popcount(row[a]!);
+      points += lineScore(row[a]!, size, full) + lineScore(col, size, full);
+      if (a > 0) points += blockScore(row[a - 1]!, row[a]!, pairs);
+    }
+    return points + Math.abs(Math.ceil((dark * 100) / (size * size) / 5) - 10) * 10;
+  });
 }
 
 function xorInto(target: Uint8Array, bits: Uint8Array) {
