@@ -265,6 +265,21 @@ export function isOpen(offer: CatalogOffer, now: Date): boolean {
   );
 }
 
+const sameValue = (x: unknown, y: unknown) =>
+  x === y || (x instanceof Date && y instanceof Date && x.getTime() === y.getTime()) || (Decimal.isDecimal(x) && Decimal.isDecimal(y) && x.eq(y));
+
+/** The same offers with the same values, in the same order. */
+function sameOffers(a: readonly CatalogOffer[], b: readonly CatalogOffer[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((offer, i) => {
+      const other = b[i] as unknown as Record<string, unknown>;
+      const keys = Object.keys(offer);
+      return keys.length === Object.keys(other).length && keys.every((k) => sameValue((offer as unknown as Record<string, unknown>)[k], other[k]));
+    })
+  );
+}
+
 /**
  * The active catalog, cached per database for a moment: every driver browsing hits memory, not
  * PostgreSQL. Changes made through this process invalidate it at once; other processes' changes
@@ -272,7 +287,8 @@ export function isOpen(offer: CatalogOffer, now: Date): boolean {
  *
  * A load that was already running when the catalog changed may have read the old rows: it still
  * answers the callers that were waiting for it, but it is not kept, and callers after the change
- * start a new load.
+ * start a new load. A reload that finds exactly the offers it had keeps the list object it had,
+ * so what was made from that list (offer texts, drivers' kept pages) stays good.
  */
 export class CatalogCache {
   #entry: { at: number; offers: CatalogOffer[] } | null = null;
@@ -301,7 +317,10 @@ export class CatalogCache {
       const generation = this.#generation;
       const startedAt = Date.now();
       const loading: Promise<CatalogOffer[]> = this.load(db)
-        .then((list) => {
+        .then((loaded) => {
+          // An unchanged catalog keeps its list object, and with it every page made from it.
+          const previous = this.#entry?.offers;
+          const list = previous && sameOffers(previous, loaded) ? previous : loaded;
           if (generation === this.#generation) this.#entry = { at: startedAt, offers: list };
           return list;
         })

@@ -1,6 +1,7 @@
 // The catalog cache, pure: one load serves everyone within the TTL, and a change invalidates it
 // even while a load that read the old rows is still on its way.
 
+import Decimal from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client';
 import { CatalogCache, type CatalogOffer } from '../../api/market/offers';
@@ -80,5 +81,22 @@ describe('market: the catalog cache', () => {
     expect((await cache.activeOffers(db))[0]!.title).toBe('load 1');
     await expect(cache.activeOffers(db)).rejects.toThrow('database went away');
     expect((await cache.activeOffers(db))[0]!.title).toBe('load 3');
+  });
+
+  it('a reload that finds the same offers keeps the list it had, so pages made from it stay good; any changed value makes a new one', async () => {
+    const row = (stockLeft: number, price = '10.00', validTo = '2026-07-01T00:00:00Z') =>
+      ({ id: 'o1', title: 'Brakes', stockLeft, price: new Decimal(price), validTo: new Date(validTo), minGrade: null }) as unknown as CatalogOffer;
+    const answers = [[row(5)], [row(5)], [row(4)], [row(4, '10.0')], [row(4, '10.01')], [row(4, '10.01', '2026-07-02T00:00:00Z')], [row(4, '10.01', '2026-07-02T00:00:00Z'), row(1)]];
+    let n = 0;
+    const cache = new CatalogCache(0, async () => answers[n++]!);
+    const lists = [];
+    for (let i = 0; i < answers.length; i++) lists.push(await cache.activeOffers(db));
+    expect(lists[1], 'same values, new objects from the database').toBe(lists[0]);
+    expect(lists[2], 'stock changed').not.toBe(lists[1]);
+    expect(lists[3], '10.0 and 10.00 are the same points').toBe(lists[2]);
+    expect(lists[4], 'price changed').not.toBe(lists[3]);
+    expect(lists[5], 'window changed').not.toBe(lists[4]);
+    expect(lists[6], 'an offer more').not.toBe(lists[5]);
+    expect(lists[6]!.map((o) => o.stockLeft)).toEqual([4, 1]);
   });
 });
