@@ -174,11 +174,14 @@ export interface ShopView {
 export async function shopViewsOf(db: Db, driverIds: readonly string[]): Promise<ShopView[]> {
   const rows = await queryRows<{ policy: Parameters<typeof benefitTableOf>[0]; grade: Grade; available: string | null }>(
     db,
-    // The policy in force is the same for every driver: it comes once, on the first row.
-    sql`select case when d.n = 1 then ${POLICY_IN_FORCE} end as policy, coalesce(r.grade, 'B') as grade, (a.posted - a.debits_pending)::text as available
+    // The policy in force is the same for every driver: it comes once, on the first row. Each
+    // driver's rating and wallet are probed by key (LATERAL … LIMIT 1): joined plainly, the
+    // planner hashed the whole accounts table for a handful of drivers.
+    sql`select case when d.n = 1 then ${POLICY_IN_FORCE} end as policy, coalesce(r.grade, 'B') as grade, a.available
           from unnest(${uuidArray(driverIds)}) with ordinality as d(id, n)
-          left join driver_ratings r on r.driver_id = d.id
-          left join ledger_accounts a on a.kind = 'driver_wallet' and a.owner_id = d.id
+          left join lateral (select grade from driver_ratings where driver_id = d.id limit 1) r on true
+          left join lateral (select (posted - debits_pending)::text as available from ledger_accounts
+                              where kind = 'driver_wallet' and owner_id = d.id limit 1) a on true
          order by d.n`,
   );
   // One policy in force for the whole batch: its table is read once.
