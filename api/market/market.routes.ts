@@ -2,10 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { stringify } from 'csv-stringify/sync';
 import Decimal from 'decimal.js';
 import type { MiddlewareHandler, TypedResponse } from 'hono';
-import type { AppEnv } from '../http/env';
 import { currentUser, requireRole } from '../auth/middleware';
 import { AppError } from '../errors';
-import type { SessionUser } from '../http/env';
+import type { AppEnv, SessionUser } from '../http/env';
 import { createRouter, jsonBody, jsonContent, problems, signedIn } from '../http/openapi';
 import { spreadsheetSafe } from '../http/csv';
 import { IdempotencyHeader } from '../ledger/ledger.schemas';
@@ -388,7 +387,7 @@ function monthBounds(now: Date): { from: Date; to: Date } {
   };
 }
 
-/** The market's routes; each app gets its own catalog and shop-view caches. */
+/** The market's routes; each app gets its own catalog and shop-view caches and its own kept pages. */
 export function createMarketRoutes(catalog = new CatalogCache(), views = new ShopViewCache(), pages = new CatalogPages()) {
   return createRouter()
     .openapi(catalogRoute(samePageAgain(catalog, views, pages)), async (c) => {
