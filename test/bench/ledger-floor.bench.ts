@@ -34,7 +34,7 @@ import { createLedger } from '../../api/ledger/ledger';
 import { verify } from '../../api/ledger/reads';
 import { analyzeGrownTables, createDb, queryRows, type Db } from '../../db/client';
 import { startCluster } from '../support/pg-cluster';
-import { codeVersion, connParts, LEDGER_CLUSTER_SETTINGS, pgbenchBinary, positiveNumber, postgresCpuSeconds, postmasterPidOf, runFile, withDatabase } from './measure';
+import { codeVersion, connParts, LEDGER_CLUSTER_SETTINGS, pgbench, pgbenchBinary, positiveNumber, postmasterPidOf, runFile, withDatabase } from './measure';
 
 const SECONDS = positiveNumber(process.env.BENCH_SECONDS, 20);
 const WALLETS = 1_000;
@@ -122,23 +122,6 @@ async function proof(db: Db, label: string): Promise<boolean> {
   return result.ok;
 }
 
-async function pgbench(url: string, database: string, args: string[], postmasterPid: number) {
-  const c = connParts(url);
-  const conn = ['-h', c.host, '-p', c.port, '-U', c.user];
-  const cpu0 = postgresCpuSeconds(postmasterPid);
-  const t0 = performance.now();
-  const { stdout } = await runFile(pgbenchBinary(), [...args, '-T', String(Math.round(SECONDS)), '-M', 'prepared', ...conn, database], { ...process.env });
-  const seconds = (performance.now() - t0) / 1000;
-  // pgbench's backends exit as it ends; their time counts once the postmaster has reaped them.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  const cpu = (postgresCpuSeconds(postmasterPid) ?? NaN) - (cpu0 ?? NaN);
-  const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
-  const failed = /number of failed transactions: (\d+)/.exec(stdout);
-  if (!tps) throw new Error(`no tps in pgbench's output:\n${stdout}`);
-  if (failed && Number(failed[1]) > 0) throw new Error(`pgbench: ${failed[1]} failed transactions:\n${stdout}`);
-  return { tps: Number(tps[1]), serverCpu: cpu, seconds };
-}
-
 async function main(): Promise<number> {
   log(`# Milepost ledger floor — ${new Date().toISOString()}`);
   log(`code: ${codeVersion(['db/migrations', 'test/bench/ledger-floor.bench.ts'], 'the schema and this benchmark')}`);
@@ -156,7 +139,7 @@ async function main(): Promise<number> {
     log('\n## Reference: pgbench TPC-B');
     const c = connParts(cluster.url);
     await runFile(pgbenchBinary(), ['-i', '-s', '10', '-h', c.host, '-p', c.port, '-U', c.user, 'pgbench_ref'], { ...process.env });
-    const ref = await pgbench(cluster.url, 'pgbench_ref', ['-c', '8', '-j', '2'], pid);
+    const ref = await pgbench(cluster.url, 'pgbench_ref', ['-c', '8', '-j', '2'], SECONDS, pid);
     log(`  ${ref.tps.toFixed(0)} tps; server CPU ${((ref.serverCpu / (ref.tps * ref.seconds)) * 1000).toFixed(3)} ms a transaction`);
 
     const url = withDatabase(cluster.url, 'ledger_floor');
@@ -166,14 +149,14 @@ async function main(): Promise<number> {
 
     log(`\n## Floor (a): one transaction per transfer, 8 pgbench clients`);
     writeFileSync(join(scripts, 'transfer.sql'), transferScript());
-    const a = await pgbench(url, 'ledger_floor', ['-n', '-c', '8', '-j', '2', '-f', join(scripts, 'transfer.sql')], pid);
+    const a = await pgbench(url, 'ledger_floor', ['-n', '-c', '8', '-j', '2', '-f', join(scripts, 'transfer.sql')], SECONDS, pid);
     const aRows = await transfersWith(handle.db, 'floor-a');
     log(`  ${a.tps.toFixed(0)} transfers/s = ${(a.tps / ref.tps).toFixed(2)}× TPC-B; server CPU ${((a.serverCpu / aRows) * 1000).toFixed(3)} ms a transfer; ${aRows} transfers written`);
     ok = (await proof(handle.db, 'after floor (a)')) && ok;
 
     log(`\n## Floor (b): one writer, ${BATCH} transfers a transaction, set-based`);
     writeFileSync(join(scripts, 'batch.sql'), batchScript());
-    const b = await pgbench(url, 'ledger_floor', ['-n', '-c', '1', '-f', join(scripts, 'batch.sql')], pid);
+    const b = await pgbench(url, 'ledger_floor', ['-n', '-c', '1', '-f', join(scripts, 'batch.sql')], SECONDS, pid);
     const bRows = await transfersWith(handle.db, 'floor-b');
     const bRate = b.tps * BATCH;
     log(`  ${bRate.toFixed(0)} transfers/s = ${(bRate / ref.tps).toFixed(2)}× TPC-B; server CPU ${((b.serverCpu / bRows) * 1000).toFixed(3)} ms a transfer; ${bRows} transfers written`);

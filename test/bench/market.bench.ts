@@ -7,11 +7,15 @@
 //   redemptions  POST /api/redemptions {offerId}, a random driver's bearer token, a random offer
 //                and a unique Idempotency-Key per request (autocannon, closed loop)
 //   catalog      GET /api/offers?category=repair with random drivers' tokens
-//   reference    the same catalog answer, loaded the same way, from a bare server on the app's stack
-//                (test/bench/catalog-reference.ts): what the catalog would serve if the app's
-//                own work per read cost nothing
+//   reference    the same catalog answer and a voucher's answer, loaded the same way, from a bare
+//                server on the app's stack (test/bench/market-reference.ts): what the app would
+//                serve if its own work per request cost nothing
 // then in-process probes (one connection, no contention) that count the SQL statements each
-// request sends and time the pieces, and the proofs.
+// request sends and time the pieces, and the proofs; then PostgreSQL's floor (the rows of a
+// redemption written by pgbench, test/bench/market-floor.ts) and the proofs again. The ceilings
+// at the end divide the CPUs by the least CPU a request needs: the reference server's, the load
+// generator's and, for a redemption, the floor's. A target above its ceiling is out of this
+// machine's reach on this stack, whatever the app does.
 //
 // Environment:
 //   BENCH_DATABASE_URL  use this server (a superuser URL) instead of starting a throwaway cluster
@@ -42,6 +46,7 @@ import { voucherQr } from '../../api/market/voucher';
 import { createPartner } from '../../api/partners/partners.service';
 import { createDb, queryRows, type Db } from '../../db/client';
 import { startServer, type AppServer } from '../support/server-process';
+import { FLOOR_BATCH, redeemFloor, type FloorResult } from './market-floor';
 import * as schema from '../../db/schema/index';
 import { freePort, startCluster, type PgCluster } from '../support/pg-cluster';
 import { clientCpuSeconds, codeVersion, machineBusySeconds, positiveNumber, postgresCpuSeconds, postmasterPidOf, processCpuSeconds, ROOT, stats, type Stats, withDatabase } from './measure';
@@ -493,23 +498,41 @@ function catalogRequest(drivers: readonly Driver[]): autocannon.Request {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Catalog reference: what the stack alone serves (see test/bench/catalog-reference.ts)
+// Reference: what the stack alone serves (see test/bench/market-reference.ts)
 
-async function runReference(body: string, drivers: readonly Driver[], pgUrl: string, database: string, postmasterPid: number | null): Promise<PhaseResult> {
+async function runReference(
+  bodies: { catalog: string; voucher: string },
+  drivers: readonly Driver[],
+  offerIds: readonly string[],
+  pgUrl: string,
+  database: string,
+  postmasterPid: number | null,
+): Promise<{ reads: PhaseResult; redemptions: PhaseResult }> {
   const dir = mkdtempSync(join(tmpdir(), 'milepost-reference-'));
   let reference: AppServer | null = null;
   try {
-    writeFileSync(join(dir, 'body.json'), body);
+    writeFileSync(join(dir, 'catalog.json'), bodies.catalog);
+    writeFileSync(join(dir, 'voucher.json'), bodies.voucher);
     writeFileSync(join(dir, 'tokens'), drivers.map((d) => `${d.token} ${d.id}\n`).join(''));
     reference = await startServer(
-      { WORKERS: String(WORKERS), REFERENCE_BODY_FILE: join(dir, 'body.json'), REFERENCE_TOKENS_FILE: join(dir, 'tokens') },
-      { entry: 'test/bench/catalog-reference.ts' },
+      {
+        WORKERS: String(WORKERS),
+        REFERENCE_BODY_FILE: join(dir, 'catalog.json'),
+        REFERENCE_REDEEM_BODY_FILE: join(dir, 'voucher.json'),
+        REFERENCE_TOKENS_FILE: join(dir, 'tokens'),
+      },
+      { entry: 'test/bench/market-reference.ts' },
     );
-    if (WARMUP > 0) await runPhase(reference, { label: 'warm-up reference', seconds: WARMUP, request: catalogRequest(drivers) }, pgUrl, database, postmasterPid);
-    const result = await runPhase(reference, { label: 'reference reads', seconds: SECONDS, request: catalogRequest(drivers) }, pgUrl, database, postmasterPid);
+    const phase = async (label: string, request: () => autocannon.Request) => {
+      if (WARMUP > 0) await runPhase(reference!, { label: `warm-up ${label}`, seconds: WARMUP, request: request() }, pgUrl, database, postmasterPid);
+      return runPhase(reference!, { label, seconds: SECONDS, request: request() }, pgUrl, database, postmasterPid);
+    };
+    const reads = await phase('reference reads', () => catalogRequest(drivers));
+    // Its own key book: the reference writes nothing, so these keys are not in the proofs.
+    const redemptions = await phase('reference redemptions', () => redeemRequest(drivers, offerIds, new KeyBook()));
     const exited = reference.exited();
     if (exited) throw new Error(`the reference server exited (${JSON.stringify(exited)}):\n${reference.tail()}`);
-    return result;
+    return { reads, redemptions };
   } finally {
     await reference?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -815,18 +838,34 @@ async function main(): Promise<number> {
     const answer = await fetch(`${server.base}${CATALOG_PATH}`, { headers: { authorization: `Bearer ${scene.drivers[0]!.token}` } });
     if (answer.status !== 200) throw new Error(`the catalog answered ${answer.status} for the reference's body`);
     const catalogBody = await answer.text();
+    // One more redeem, for the reference's voucher answer; the proofs count it like any other.
+    const voucherKey = book.next();
+    const voucherAnswer = await fetch(`${server.base}/api/redemptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${scene.drivers[0]!.token}`, 'idempotency-key': voucherKey },
+      body: JSON.stringify({ offerId: scene.offerIds[0] }),
+    });
+    const voucherBody = await voucherAnswer.text();
+    book.status.set(voucherKey, voucherAnswer.status);
+    if (voucherAnswer.status !== 201) throw new Error(`a redeem answered ${voucherAnswer.status} for the reference's body: ${voucherBody.slice(0, 300)}`);
     const warnings = server.warnings();
     await server.stop();
     log(`\n  app server stopped (${JSON.stringify(server.exited())}); warn/error log lines during the run: ${warnings}`);
     server = null;
 
-    // ---- Catalog reference -------------------------------------------------------------------
+    // ---- Reference ---------------------------------------------------------------------------
     log(
-      `\n## Catalog reference: the same answer (${fmt(Buffer.byteLength(catalogBody))} bytes) from a bare server on the app's stack, loaded the same way, ${SECONDS} s`,
+      `\n## Reference: the same answers (catalog ${fmt(Buffer.byteLength(catalogBody))} bytes, voucher ${fmt(Buffer.byteLength(voucherBody))} bytes) ` +
+        `from a bare server on the app's stack, loaded the same way, ${SECONDS} s each`,
     );
-    log(`  (test/bench/catalog-reference.ts: WORKERS=${WORKERS}, Hono, request id, request log line, security headers, token lookup; no session, view, validation, metrics or database)`);
-    const reference = await runReference(catalogBody, scene.drivers, baseUrl, database, postmasterPid);
+    log(
+      `  (test/bench/market-reference.ts: WORKERS=${WORKERS}, Hono, request id, request log line, security headers, token lookup, ` +
+        `a redeem's JSON body and Idempotency-Key read; no session, view, validation, metrics or database)`,
+    );
+    const references = await runReference({ catalog: catalogBody, voucher: voucherBody }, scene.drivers, scene.offerIds, baseUrl, database, postmasterPid);
+    const reference = references.reads;
     describePhase(reference, cores, 'reads');
+    describePhase(references.redemptions, cores, 'redemptions');
 
     // ---- Probes --------------------------------------------------------------------------------
     log(`\n## Probes: the same app in process (createApp + app.request), one PostgreSQL connection, one request at a time`);
@@ -845,16 +884,36 @@ async function main(): Promise<number> {
     // ---- Proofs --------------------------------------------------------------------------------
     log(`\n## Proofs`);
     const check = await createDb({ databaseUrl: dbUrl, maxConnections: 2 });
+    // The redeems answered 2xx: warm-up, measured phase, and the one for the reference's voucher.
+    const httpRedeem2xx = warmRedeem2xx + redeem.ok + 1;
     let results: Proof[];
     try {
-      results = await proofs(check.db, book, warmRedeem2xx + redeem.ok);
+      results = await proofs(check.db, book, httpRedeem2xx);
     } finally {
       await check.close();
     }
     for (const r of results) log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.detail}`);
     log(`  (the counts cover the warm-up and measured phases; the probes added ${p.probeRedemptions} redemptions with their own keys, included in the stock and hold checks)`);
+    // ---- PostgreSQL floor ------------------------------------------------------------------------
+    let floor: FloorResult | null = null;
+    if (postmasterPid === null) log(`\n## PostgreSQL floor: not run (BENCH_DATABASE_URL: this run cannot measure the server's CPU)`);
+    else {
+      log(`\n## PostgreSQL floor: the rows of a redemption, hand-made SQL, ${FLOOR_BATCH} a transaction, one pgbench client, ${SECONDS} s (test/bench/market-floor.ts)`);
+      const dir = mkdtempSync(join(tmpdir(), 'milepost-market-floor-'));
+      const handle = await createDb({ databaseUrl: dbUrl, maxConnections: 2 });
+      try {
+        floor = await redeemFloor(handle.db, baseUrl, database, dir, SECONDS, postmasterPid);
+        log(`  ${fmt(floor.redemptions)} redemptions written in ${floor.seconds.toFixed(1)} s = ${fmt(floor.perSecond)}/s; PostgreSQL CPU ${floor.cpuMs.toFixed(3)} ms a redemption`);
+        const after = await proofs(handle.db, book, httpRedeem2xx);
+        for (const r of after) log(`  ${r.ok ? 'ok  ' : 'FAIL'} after the floor: ${r.name}: ${r.detail}`);
+        results.push(...after.filter((r) => !r.ok));
+      } finally {
+        await handle.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
     const proofsOk = results.every((r) => r.ok);
-    const fiveXX = [...redeem.byStatus, ...catalog.byStatus, ...reference.byStatus].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
+    const fiveXX = [...redeem.byStatus, ...catalog.byStatus, ...reference.byStatus, ...references.redemptions.byStatus].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
 
     // ---- Table ---------------------------------------------------------------------------------
     const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
@@ -890,10 +949,41 @@ async function main(): Promise<number> {
         '—',
         '—',
       ]),
+      row([
+        `reference: a fixed voucher from the bare server (redemptions = ${(redeem.perSecond / references.redemptions.perSecond).toFixed(2)}× it)`,
+        fmt(references.redemptions.perSecond),
+        references.redemptions.okLatency.p50.toFixed(2),
+        references.redemptions.okLatency.p99.toFixed(2),
+        fmt(non2xx(references.redemptions)),
+        '—',
+        '—',
+      ]),
+      row([`PostgreSQL floor: a redemption's rows, ${FLOOR_BATCH} a transaction, one pgbench client`, floor ? fmt(floor.perSecond) : 'not run', '—', '—', '—', '—', '—']),
     ];
+    // What this machine could serve if the app's work cost no more than the reference's and
+    // PostgreSQL's no more than the floor's: its CPUs over the CPU one request needs at the least.
+    const cpuMs = (r: PhaseResult, seconds: number | null) => (seconds === null || r.ok === 0 ? NaN : (seconds / r.ok) * 1e3);
+    const refRedeem = references.redemptions;
+    const redeemFloorMs = { server: cpuMs(refRedeem, refRedeem.cpu.app), generator: cpuMs(refRedeem, refRedeem.cpu.client), postgres: floor?.cpuMs ?? NaN };
+    const readFloorMs = { server: cpuMs(reference, reference.cpu.app), generator: cpuMs(reference, reference.cpu.client) };
+    const redeemCeiling = (cores * 1e3) / (redeemFloorMs.server + redeemFloorMs.generator + redeemFloorMs.postgres);
+    const readCeiling = (cores * 1e3) / (readFloorMs.server + readFloorMs.generator);
+    const verdict = (ceiling: number, target: number) =>
+      !Number.isFinite(ceiling) ? 'not measured' : ceiling >= target ? 'the ceiling clears the target' : '**the ceiling is below the target**';
     log(`\n## Results (${startedAt.toISOString().slice(0, 10)}, ${cores} CPUs shared by the load generator, the app server (WORKERS=${WORKERS}) and PostgreSQL; BENCH_SECONDS=${SECONDS})\n`);
     log(lines.join('\n'));
     log(`\nper second counts 2xx responses only; p50/p99 are over the 2xx responses (nearest rank over every sample).`);
+    log(`\n## Ceilings: ${cores} CPUs over the least CPU a request needs here (the reference server's, the load generator's, the PostgreSQL floor's)\n`);
+    log(
+      `  redemptions: ${cores} × 1000 / (${redeemFloorMs.server.toFixed(3)} + ${redeemFloorMs.generator.toFixed(3)} + ${redeemFloorMs.postgres.toFixed(3)} ms) ` +
+        `= ${fmt(redeemCeiling)}/s against ≥ ${fmt(TARGETS.redeemPerSec)}/s: ${verdict(redeemCeiling, TARGETS.redeemPerSec)}; ` +
+        `the app spent ${cpuMs(redeem, redeem.cpu.app).toFixed(3)} + PostgreSQL ${cpuMs(redeem, redeem.cpu.postgres).toFixed(3)} ms`,
+    );
+    log(
+      `  catalog reads: ${cores} × 1000 / (${readFloorMs.server.toFixed(3)} + ${readFloorMs.generator.toFixed(3)} ms) ` +
+        `= ${fmt(readCeiling)}/s against ≥ ${fmt(TARGETS.readsPerSec)}/s: ${verdict(readCeiling, TARGETS.readsPerSec)}; ` +
+        `the app spent ${cpuMs(catalog, catalog.cpu.app).toFixed(3)} ms`,
+    );
     log(`proofs (verify(), trial balance, rows = 2xx responses, stock = redemptions, holds): ${proofsOk ? 'all ok' : 'FAILED'}`);
     if (fiveXX > 0) log(`5xx responses: ${fiveXX}`);
     log(`finished in ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s`);

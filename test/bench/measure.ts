@@ -168,3 +168,24 @@ export function connParts(url: string): ConnParts {
     password: u.password ? decodeURIComponent(u.password) : null,
   };
 }
+
+/**
+ * Runs pgbench for `seconds` (prepared statements) and measures the PostgreSQL server's CPU over
+ * it. Rejects if any transaction failed.
+ */
+export async function pgbench(url: string, database: string, args: string[], seconds: number, postmasterPid: number) {
+  const c = connParts(url);
+  const conn = ['-h', c.host, '-p', c.port, '-U', c.user];
+  const cpu0 = postgresCpuSeconds(postmasterPid);
+  const t0 = performance.now();
+  const { stdout } = await runFile(pgbenchBinary(), [...args, '-T', String(Math.round(seconds)), '-M', 'prepared', ...conn, database], { ...process.env });
+  const elapsed = (performance.now() - t0) / 1000;
+  // pgbench's backends exit as it ends; their time counts once the postmaster has reaped them.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const cpu = (postgresCpuSeconds(postmasterPid) ?? NaN) - (cpu0 ?? NaN);
+  const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
+  const failed = /number of failed transactions: (\d+)/.exec(stdout);
+  if (!tps) throw new Error(`no tps in pgbench's output:\n${stdout}`);
+  if (failed && Number(failed[1]) > 0) throw new Error(`pgbench: ${failed[1]} failed transactions:\n${stdout}`);
+  return { tps: Number(tps[1]), serverCpu: cpu, seconds: elapsed };
+}
