@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { DbHandle } from '../db/client';
 import { createApp } from './app';
+import { followEndedSessions } from './auth/sessions';
 import { systemClock } from './clock';
 import { ConfigError, parseConfig, type Config } from './config';
 import { backgroundJobs, startJobs } from './jobs';
@@ -47,7 +48,9 @@ async function main() {
 }
 
 /** The app, its background jobs and the HTTP server in this process, until SIGINT or SIGTERM. */
-function serveHere(config: Config, handle: DbHandle, announce: (port: number) => void) {
+async function serveHere(config: Config, handle: DbHandle, announce: (port: number) => void) {
+  // A sign-out in any process ends the session here too, from the first request on.
+  await followEndedSessions(handle);
   const metrics = createMetrics(handle.db);
   const app = createApp({ db: handle.db, config, clock: systemClock, webRoot, metrics });
   // With several processes each runs the jobs: every job is safe to run in several at once.

@@ -21,6 +21,13 @@ export interface DbHandle {
   backend: Backend;
   /** Apply the committed SQL migrations (idempotent). */
   migrate(): Promise<void>;
+  /**
+   * Calls `onMessage` with each NOTIFY on `channel` from any process, and `onListen` each time
+   * the listening starts: first, and again after its connection was lost and came back (what was
+   * sent meanwhile is gone). PGlite belongs to one process, which hears nobody else: it only calls
+   * `onListen`.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onListen: () => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,6 +97,9 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
       db,
       backend: 'postgres',
       migrate: () => migratePostgres(db as never, { migrationsFolder }),
+      // postgres.js listens on a connection of its own, listens again when it comes back, and
+      // closes it with the pool.
+      listen: async (channel, onMessage, onListen) => void (await client.listen(channel, onMessage, onListen)),
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -104,6 +114,7 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
     db,
     backend: 'pglite',
     migrate: () => migratePglite(db as never, { migrationsFolder }),
+    listen: async (_channel, _onMessage, onListen) => onListen(),
     close: () => client.close(),
   };
 }

@@ -1,5 +1,5 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { Db, DbHandle } from '../../db/client';
 import { sessions, users } from '../../db/schema/index';
 import type { SessionUser } from '../http/env';
 import { hashToken, newToken } from './tokens';
@@ -26,11 +26,18 @@ export interface ResolvedSession {
 /**
  * Sessions this process has read lately, by token hash, so a signed-in request does not pay a
  * round trip to PostgreSQL for its session every time. An entry is kept for `SESSION_CACHE_MS`
- * and never past the session's own expiry. Signing out in this process drops the entry at once;
- * a session ended by another process (its own sign-out) still works here for at most
- * `SESSION_CACHE_MS`. Unknown tokens are not cached: they always ask the database.
+ * and never past the session's own expiry. Unknown tokens are not cached: they always ask the
+ * database.
+ *
+ * Signing out ends the session in every server process at once: this process drops its entry,
+ * and the sign-out's own statement notifies `SESSION_ENDED_CHANNEL`, on which every process
+ * following it (`followEndedSessions`) drops its entry too. A process whose listening connection
+ * was lost empties its cache when it is back, since what was sent meanwhile is gone. Only a
+ * session ended some other way (its row deleted by hand), or a process that could not listen
+ * again, waits out `SESSION_CACHE_MS`.
  */
-export const SESSION_CACHE_MS = 5_000;
+export const SESSION_CACHE_MS = 60_000;
+export const SESSION_ENDED_CHANNEL = 'milepost_session_ended';
 const SESSION_CACHE_SIZE = 20_000;
 
 interface CachedSession extends ResolvedSession {
@@ -99,8 +106,18 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
   return { user, csrfToken };
 }
 
+/** Ends a session here and, when the deletion commits, in every process following sign-outs. */
 export async function endSession(db: Db, token: string): Promise<void> {
   const tokenHash = hashToken(token);
   cacheOf(db).delete(tokenHash);
-  await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+  await db.execute(
+    sql`with ended as (delete from ${sessions} where ${sessions.tokenHash} = ${tokenHash})
+        select pg_notify(${SESSION_ENDED_CHANNEL}, ${tokenHash})`,
+  );
+}
+
+/** Keeps this process's session cache in step with sign-outs in every other process. */
+export function followEndedSessions(handle: DbHandle): Promise<void> {
+  const cache = cacheOf(handle.db);
+  return handle.listen(SESSION_ENDED_CHANNEL, (tokenHash) => cache.delete(tokenHash), () => cache.clear());
 }

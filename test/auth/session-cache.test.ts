@@ -1,16 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { afterEach, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hashToken } from '../../api/auth/tokens';
-import { resolveSession, SESSION_CACHE_MS } from '../../api/auth/sessions';
-import { queryRows } from '../../db/client';
-import { describeEachBackend } from '../support/backends';
+import { followEndedSessions, resolveSession, SESSION_CACHE_MS } from '../../api/auth/sessions';
+import { createDb, queryRows, type DbHandle } from '../../db/client';
+import { describeEachBackend, freshPostgres, pgUrl } from '../support/backends';
 import { testApp } from '../support/app';
 import { expectProblem } from '../support/problems';
 
 /**
- * Sessions are kept in memory for a few seconds so a signed-in request does not pay a round trip
- * for its session. What must still hold: signing out here ends the session at once, an expired
- * session never signs in, and a session removed elsewhere stops working within SESSION_CACHE_MS.
+ * Sessions are kept in memory so a signed-in request does not pay a round trip for its session.
+ * What must still hold: signing out here ends the session at once, an expired session never signs
+ * in, and a session whose row is removed some other way stops working within SESSION_CACHE_MS.
  */
 describeEachBackend('auth: the session cache', (db) => {
   afterEach(() => vi.useRealTimers());
@@ -24,7 +24,7 @@ describeEachBackend('auth: the session cache', (db) => {
     const driver = await t.signedIn('driver');
     expect((await t.call('GET', '/api/me', { token: driver.token })).status).toBe(200);
 
-    // Ended by another process: this one does not know yet.
+    // Its row deleted by hand (no sign-out, so no notification): this process does not know yet.
     await removeRow(t, driver.token);
     expect((await t.call('GET', '/api/me', { token: driver.token })).status).toBe(200);
 
@@ -61,3 +61,73 @@ describeEachBackend('auth: the session cache', (db) => {
     expect((await resolveSession(t.db, stranger, new Date()))?.user.id).toBe(driver.id);
   });
 });
+
+/**
+ * Server processes each keep their own cache. A sign-out in one must end the session in all of
+ * them at once, not after SESSION_CACHE_MS: each process follows sign-outs (LISTEN), and empties
+ * its cache when its listening connection comes back, since what was sent meanwhile is lost.
+ * Two handles on one PostgreSQL database are two processes here.
+ */
+describe.skipIf(!pgUrl)('auth: sessions across server processes [postgres]', () => {
+  let here: DbHandle & { url: string };
+  let there: DbHandle;
+  beforeEach(async () => {
+    here = await freshPostgres(pgUrl!);
+    there = await createDb({ databaseUrl: here.url, maxConnections: 2 });
+  });
+  afterEach(async () => {
+    await there?.close();
+    await here?.close();
+  });
+
+  /** Asks `t` for /api/me until it answers something other than 200, for up to 3 s (SESSION_CACHE_MS is 60 s). */
+  async function statusOnceChanged(t: ReturnType<typeof testApp>, token: string): Promise<number> {
+    const until = performance.now() + 3000;
+    for (;;) {
+      const { status } = await t.call('GET', '/api/me', { token });
+      if (status !== 200 || performance.now() > until) return status;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  it('signing out in one process ends the session in another at once, although that one had it cached', async () => {
+    await followEndedSessions(here);
+    await followEndedSessions(there);
+    const a = testApp(here);
+    const b = testApp(there);
+    const driver = await a.signedIn('driver');
+    expect((await b.call('GET', '/api/me', { token: driver.token })).status).toBe(200);
+    expect((await a.call('POST', '/api/auth/logout', { token: driver.token })).status).toBe(204);
+    expect(await statusOnceChanged(b, driver.token)).toBe(401);
+    expectProblem(await b.call('GET', '/api/me', { token: driver.token }), 401, 'unauthenticated');
+  });
+
+  it('a process that does not follow sign-outs keeps answering from its cache (what the test above relies on)', async () => {
+    await followEndedSessions(here);
+    const a = testApp(here);
+    const b = testApp(there);
+    const driver = await a.signedIn('driver');
+    expect((await b.call('GET', '/api/me', { token: driver.token })).status).toBe(200);
+    expect((await a.call('POST', '/api/auth/logout', { token: driver.token })).status).toBe(204);
+    expect(await statusOnceChanged(b, driver.token)).toBe(200);
+  });
+
+  it('a process whose listening connection was lost forgets every cached session when it listens again', async () => {
+    await followEndedSessions(there);
+    const a = testApp(here);
+    const b = testApp(there);
+    const driver = await a.signedIn('driver');
+    expect((await b.call('GET', '/api/me', { token: driver.token })).status).toBe(200);
+    // Ended with no notification (as if sent while the listener was away), then the listener drops.
+    await removeRowOf(here, driver.token);
+    const [killed] = await queryRows<{ n: number }>(
+      here.db,
+      sql`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+           where datname = current_database() and query ilike 'listen %' and pid <> pg_backend_pid()`,
+    );
+    expect(killed!.n).toBe(1);
+    expect(await statusOnceChanged(b, driver.token)).toBe(401);
+  });
+});
+
+const removeRowOf = (handle: DbHandle, token: string) => handle.db.execute(sql`delete from sessions where token_hash = ${hashToken(token)}`);

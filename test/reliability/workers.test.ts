@@ -13,9 +13,9 @@ if (!pgUrl && process.env.CI) throw new Error('the workers tests need PostgreSQL
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The pids of the request log lines a server printed (each worker logs its own pid). */
-function requestPids(server: AppServer): Set<number> {
+function requestPids(lines: readonly string[]): Set<number> {
   const pids = new Set<number>();
-  for (const line of server.lines()) {
+  for (const line of lines) {
     if (!line.startsWith('{')) continue;
     const entry = JSON.parse(line) as { msg?: string; pid?: number };
     if (entry.msg === 'request' && entry.pid) pids.add(entry.pid);
@@ -54,24 +54,28 @@ describe.skipIf(!pgUrl)('WORKERS=2: two server processes on one port', () => {
     await db?.drop();
   });
 
-  /** n catalog reads at once, each on a connection of its own (so the primary deals each to a worker). */
-  const readCatalog = (n: number) =>
+  /** n reads of `path` at once, each on a connection of its own (so the primary deals each to a worker): status and body. */
+  const readAll = (n: number, path: string, bearer: string) =>
     Promise.all(
       Array.from(
         { length: n },
         () =>
-          new Promise<[number, number]>((resolve, reject) => {
-            const req = get(`${server.base}/api/offers`, { agent: false, headers: { authorization: `Bearer ${token}` } }, (res) => {
+          new Promise<[number, string]>((resolve, reject) => {
+            const req = get(`${server.base}${path}`, { agent: false, headers: { authorization: `Bearer ${bearer}` } }, (res) => {
               let body = '';
               res.setEncoding('utf8');
               res.on('data', (chunk: string) => (body += chunk));
-              res.on('end', () => resolve([res.statusCode ?? 0, (JSON.parse(body) as { items: unknown[] }).items.length]));
+              res.on('end', () => resolve([res.statusCode ?? 0, body]));
               res.on('error', reject);
             });
             req.on('error', reject);
           }),
       ),
     );
+
+  /** n catalog reads at once: status and number of offers. */
+  const readCatalog = async (n: number) =>
+    (await readAll(n, '/api/offers', token)).map(([status, body]): [number, number] => [status, (JSON.parse(body) as { items: unknown[] }).items.length]);
 
   it('the primary seeded once and announced both; both processes answer requests on the one port', async () => {
     // /healthz answers once one worker listens; the primary announces when both do.
@@ -80,14 +84,14 @@ describe.skipIf(!pgUrl)('WORKERS=2: two server processes on one port', () => {
     expect(banner()).toEqual([expect.stringContaining('2 server processes')]);
     const answers = await readCatalog(40);
     expect(answers.every(([status, items]) => status === 200 && Number(items) > 0)).toBe(true);
-    const pids = requestPids(server);
+    const pids = requestPids(server.lines());
     expect(pids.size).toBe(2);
     expect(pids.has(server.pid)).toBe(false);
   }, 60_000);
 
   it('a worker that dies is replaced, and the port keeps answering', async () => {
     await readCatalog(40);
-    const before = requestPids(server);
+    const before = requestPids(server.lines());
     const [victim] = [...before];
     process.kill(victim!, 'SIGKILL');
     let newcomer: number | undefined;
@@ -96,7 +100,7 @@ describe.skipIf(!pgUrl)('WORKERS=2: two server processes on one port', () => {
       await sleep(200);
       const answers = await readCatalog(10).catch(() => []);
       answered = answers.length === 10 && answers.every(([status]) => status === 200);
-      newcomer = [...requestPids(server)].find((pid) => !before.has(pid));
+      newcomer = [...requestPids(server.lines())].find((pid) => !before.has(pid));
     }
     expect(answered).toBe(true);
     expect(newcomer).toBeDefined();
@@ -105,8 +109,31 @@ describe.skipIf(!pgUrl)('WORKERS=2: two server processes on one port', () => {
     expect(server.exited()).toBeNull();
   }, 60_000);
 
+  it('signing out through one process ends the session in every process at once, though each had it cached', async () => {
+    const login = await fetch(`${server.base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: '13900000002', password: 'driver-demo-02' }),
+    });
+    const other = ((await login.json()) as { token: string }).token;
+    const lines = server.lines().length;
+    expect((await readAll(40, '/api/me', other)).every(([status]) => status === 200)).toBe(true);
+    // Both processes read the session (and keep it for SESSION_CACHE_MS, a minute).
+    expect(requestPids(server.lines().slice(lines)).size).toBe(2);
+
+    const logout = await fetch(`${server.base}/api/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${other}` } });
+    expect(logout.status).toBe(204);
+    let statuses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      statuses = (await readAll(40, '/api/me', other)).map(([status]) => status);
+      if (statuses.every((status) => status === 401)) break;
+      await sleep(100);
+    }
+    expect(statuses).toEqual(Array(40).fill(401));
+  }, 60_000);
+
   it('SIGTERM to the primary stops every worker and ends with exit code 0', async () => {
-    const workers = [...requestPids(server)].filter(isRunning);
+    const workers = [...requestPids(server.lines())].filter(isRunning);
     expect(workers.length).toBeGreaterThan(0);
     await server.stop();
     expect(server.exited()).toEqual({ code: 0, signal: null });

@@ -72,7 +72,8 @@ async function ensureTemplate(url: string): Promise<void> {
   }
 }
 
-export async function freshPostgres(url: string, maxConnections = 10): Promise<DbHandle> {
+/** A fresh PostgreSQL database from the template; `url` opens more handles on it (another "process"). */
+export async function freshPostgres(url: string, maxConnections = 10): Promise<DbHandle & { url: string }> {
   templateReady ??= ensureTemplate(url);
   await templateReady;
   const name = `milepost_test_${randomBytes(6).toString('hex')}`;
@@ -85,6 +86,7 @@ export async function freshPostgres(url: string, maxConnections = 10): Promise<D
   const handle = await createDb({ databaseUrl: withDatabase(url, name), maxConnections });
   return {
     ...handle,
+    url: withDatabase(url, name),
     close: async () => {
       await handle.close();
       const cleanup = postgres(url, { max: 1, onnotice: () => {} });
