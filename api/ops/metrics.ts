@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { queryOne, type Db } from '../../db/client';
 import { committedTransfers } from '../ledger/committed';
+import { redeemBatching } from '../market/redemptions';
 
 export interface RequestObservation {
   method: string;
@@ -43,6 +44,27 @@ function processMetrics(): Registry {
     collect() {
       this.reset();
       for (const c of committedTransfers()) this.inc({ op: c.op, code: c.code }, c.count);
+    },
+  });
+  // Group commit of redeems (market/redemptions.ts): the mean batch is batched ÷ written batches.
+  new Counter({
+    name: 'milepost_redeem_batches_total',
+    help: 'Redeem batches this process sent as one statement, by outcome: written, or failed as a whole and run one by one',
+    labelNames: ['outcome'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ outcome: 'written' }, redeemBatching.batches);
+      this.inc({ outcome: 'run_alone' }, redeemBatching.batchesRunAlone);
+    },
+  });
+  new Counter({
+    name: 'milepost_redeem_batched_total',
+    help: 'Redeems decided in written batches (a redeem with nothing in flight goes alone and is not counted)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(redeemBatching.batchedRedeems);
     },
   });
   processRegistry = registry;

@@ -129,6 +129,27 @@ describeEachBackend('operations: /metrics', (current) => {
     expect(sample(await scrape(m), 'milepost_ledger_holds_open')).toBe(0);
   });
 
+  it('counts redeems that arrive together and go as one batch, so the mean batch size can be read', async () => {
+    const m = await marketScene(current());
+    const garage = await m.addPartner();
+    const driver = await m.addDriver('500.00');
+    const offer = await m.activeOffer(garage.staff.token, { price: '10.00', stock: 50, perDriverLimit: 50 });
+    const count = (text: string) => ({
+      written: sample(text, 'milepost_redeem_batches_total', { outcome: 'written' }) ?? 0,
+      alone: sample(text, 'milepost_redeem_batches_total', { outcome: 'run_alone' }) ?? 0,
+      batched: sample(text, 'milepost_redeem_batched_total') ?? 0,
+    });
+    const before = count(await scrape(m));
+    // The first goes at once; the other eleven arrive while it is in flight and go together.
+    const answers = await Promise.all(Array.from({ length: 12 }, () => m.redeem(driver.token, offer.id)));
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(201));
+    const after = count(await scrape(m));
+    expect(after.written - before.written).toBeGreaterThanOrEqual(1);
+    expect(after.batched - before.batched).toBeGreaterThanOrEqual(2);
+    expect(after.batched - before.batched).toBeLessThanOrEqual(12);
+    expect(after.alone - before.alone).toBe(0);
+  });
+
   it('counts background job runs by job and outcome, with their duration', async () => {
     const handle = current();
     const metrics = createMetrics(handle.db);
