@@ -50,7 +50,7 @@ async function main() {
 /** The app, its background jobs and the HTTP server in this process, until SIGINT or SIGTERM. */
 async function serveHere(config: Config, handle: DbHandle, announce: (port: number) => void) {
   // A sign-out in any process ends the session here too, from the first request on.
-  await followEndedSessions(handle);
+  const unfollow = await followEndedSessions(handle);
   const metrics = createMetrics(handle.db);
   const app = createApp({ db: handle.db, config, clock: systemClock, webRoot, metrics });
   // With several processes each runs the jobs: every job is safe to run in several at once.
@@ -63,6 +63,7 @@ async function serveHere(config: Config, handle: DbHandle, announce: (port: numb
     stopping = true;
     if (cluster.isPrimary) console.log(`\n${signal}: shutting down`);
     stopJobs();
+    unfollow();
     server.close(async () => {
       await handle.close();
       process.exit(0);

@@ -25,9 +25,9 @@ export interface DbHandle {
    * Calls `onMessage` with each NOTIFY on `channel` from any process, and `onListen` each time
    * the listening starts: first, and again after its connection was lost and came back (what was
    * sent meanwhile is gone). PGlite belongs to one process, which hears nobody else: it only calls
-   * `onListen`.
+   * `onListen`. `unlisten` stops this listener (and does nothing if it was already dropped).
    */
-  listen(channel: string, onMessage: (payload: string) => void, onListen: () => void): Promise<void>;
+  listen(channel: string, onMessage: (payload: string) => void, onListen: () => void): Promise<{ unlisten(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -97,9 +97,12 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
       db,
       backend: 'postgres',
       migrate: () => migratePostgres(db as never, { migrationsFolder }),
-      // postgres.js listens on a connection of its own, listens again when it comes back, and
-      // closes it with the pool.
-      listen: async (channel, onMessage, onListen) => void (await client.listen(channel, onMessage, onListen)),
+      // postgres.js listens on a connection of its own, listens again when it comes back (and
+      // drops the listener if that fails), and closes it with the pool.
+      listen: async (channel, onMessage, onListen) => {
+        const { unlisten } = await client.listen(channel, onMessage, onListen);
+        return { unlisten: async () => void (await unlisten()) };
+      },
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -114,7 +117,10 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
     db,
     backend: 'pglite',
     migrate: () => migratePglite(db as never, { migrationsFolder }),
-    listen: async (_channel, _onMessage, onListen) => onListen(),
+    listen: async (_channel, _onMessage, onListen) => {
+      onListen();
+      return { unlisten: async () => {} };
+    },
     close: () => client.close(),
   };
 }

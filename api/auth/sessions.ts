@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Db, DbHandle } from '../../db/client';
 import { sessions, users } from '../../db/schema/index';
@@ -32,9 +33,10 @@ export interface ResolvedSession {
  * Signing out ends the session in every server process at once: this process drops its entry,
  * and the sign-out's own statement notifies `SESSION_ENDED_CHANNEL`, on which every process
  * following it (`followEndedSessions`) drops its entry too. A process whose listening connection
- * was lost empties its cache when it is back, since what was sent meanwhile is gone. Only a
- * session ended some other way (its row deleted by hand), or a process that could not listen
- * again, waits out `SESSION_CACHE_MS`.
+ * was lost empties its cache when it is back, since what was sent meanwhile is gone; one that
+ * stopped hearing the channel (its listener could not come back) finds out from its own probe,
+ * empties its cache and listens again. Only a session ended some other way (its row deleted by
+ * hand) waits out `SESSION_CACHE_MS`.
  */
 export const SESSION_CACHE_MS = 60_000;
 export const SESSION_ENDED_CHANNEL = 'milepost_session_ended';
@@ -116,8 +118,47 @@ export async function endSession(db: Db, token: string): Promise<void> {
   );
 }
 
-/** Keeps this process's session cache in step with sign-outs in every other process. */
-export function followEndedSessions(handle: DbHandle): Promise<void> {
+/** How often a following process checks that it still hears the channel. */
+export const SESSION_FOLLOW_CHECK_MS = 15_000;
+
+/**
+ * Keeps this process's session cache in step with sign-outs in every other process, until the
+ * returned function is called. Every `checkEveryMs` the process sends itself a probe on the
+ * channel; if the last one never came back, the listener is gone (postgres.js drops it when it
+ * cannot listen again after a lost connection), so the cache is emptied and the process listens
+ * anew, and tries again at the next check until it can. PGlite has no other process to hear.
+ */
+export async function followEndedSessions(handle: DbHandle, { checkEveryMs = SESSION_FOLLOW_CHECK_MS } = {}): Promise<() => void> {
   const cache = cacheOf(handle.db);
-  return handle.listen(SESSION_ENDED_CHANNEL, (tokenHash) => cache.delete(tokenHash), () => cache.clear());
+  const probe = `probe:${randomUUID()}`;
+  let heard = true;
+  const listen = () =>
+    handle.listen(
+      SESSION_ENDED_CHANNEL,
+      (payload) => (payload === probe ? (heard = true) : cache.delete(payload)),
+      () => cache.clear(),
+    );
+  let listener = await listen();
+  if (handle.backend === 'pglite') return () => {};
+  let checking = false;
+  const check = async () => {
+    if (checking) return;
+    checking = true;
+    try {
+      if (!heard) {
+        cache.clear();
+        await listener.unlisten().catch(() => {});
+        listener = await listen();
+      }
+      heard = false;
+      await handle.db.execute(sql`select pg_notify(${SESSION_ENDED_CHANNEL}, ${probe})`);
+    } catch {
+      // The database is away: the next check tries again.
+    } finally {
+      checking = false;
+    }
+  };
+  const timer = setInterval(() => void check(), checkEveryMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
