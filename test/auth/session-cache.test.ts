@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hashToken } from '../../api/auth/tokens';
 import { followEndedSessions, resolveSession, SESSION_CACHE_MS } from '../../api/auth/sessions';
-import { createDb, queryRows, type DbHandle } from '../../db/client';
+import { createDb, queryRows, type Db, type DbHandle } from '../../db/client';
 import { describeEachBackend, freshPostgres, pgUrl } from '../support/backends';
 import { testApp } from '../support/app';
 import { expectProblem } from '../support/problems';
@@ -15,9 +15,6 @@ import { expectProblem } from '../support/problems';
 describeEachBackend('auth: the session cache', (db) => {
   afterEach(() => vi.useRealTimers());
 
-  const removeRow = (t: ReturnType<typeof testApp>, token: string) =>
-    t.db.execute(sql`delete from sessions where token_hash = ${hashToken(token)}`);
-
   it('a session read once answers from memory, even after its row is gone, for at most SESSION_CACHE_MS', async () => {
     vi.useFakeTimers({ toFake: ['performance'] });
     const t = testApp(db());
@@ -25,7 +22,7 @@ describeEachBackend('auth: the session cache', (db) => {
     expect((await t.call('GET', '/api/me', { token: driver.token })).status).toBe(200);
 
     // Its row deleted by hand (no sign-out, so no notification): this process does not know yet.
-    await removeRow(t, driver.token);
+    await removeRowOf(t.db, driver.token);
     expect((await t.call('GET', '/api/me', { token: driver.token })).status).toBe(200);
 
     vi.advanceTimersByTime(SESSION_CACHE_MS);
@@ -120,7 +117,7 @@ describe.skipIf(!pgUrl)('auth: sessions across server processes [postgres]', () 
     const driver = await a.signedIn('driver');
     expect((await b.call('GET', '/api/me', { token: driver.token })).status).toBe(200);
     // Ended with no notification (as if sent while the listener was away), then the listener drops.
-    await removeRowOf(here, driver.token);
+    await removeRowOf(here.db, driver.token);
     expect(await terminateListeners(here)).toBe(1);
     expect(await statusOnceChanged(b, driver.token)).toBe(401);
   });
@@ -163,4 +160,5 @@ async function terminateListeners(handle: DbHandle): Promise<number> {
   return row!.n;
 }
 
-const removeRowOf = (handle: DbHandle, token: string) => handle.db.execute(sql`delete from sessions where token_hash = ${hashToken(token)}`);
+/** Deletes a session's row by hand: no sign-out, so no notification. */
+const removeRowOf = (db: Db, token: string) => db.execute(sql`delete from sessions where token_hash = ${hashToken(token)}`);
