@@ -11,6 +11,7 @@ import { seedDemo } from './seed';
 import { openDatabase } from './server';
 import { createLogger, useProcessLogger, writeLine } from './ops/log';
 import { createMetrics } from './ops/metrics';
+import { gatherWorkerMetrics } from './ops/cluster-metrics';
 
 const webRoot = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -51,7 +52,7 @@ async function main() {
 async function serveHere(config: Config, handle: DbHandle, announce: (port: number) => void) {
   // A sign-out in any process ends the session here too, from the first request on.
   const unfollow = await followEndedSessions(handle);
-  const metrics = createMetrics(handle.db);
+  const metrics = createMetrics(handle.db, { acrossWorkers: cluster.isWorker });
   const app = createApp({ db: handle.db, config, clock: systemClock, webRoot, metrics });
   // With several processes each runs the jobs: every job is safe to run in several at once.
   const stopJobs = startJobs(backgroundJobs(handle.db, systemClock), writeLine, metrics.observeJob);
@@ -112,6 +113,8 @@ function superviseWorkers(count: number, announce: (port: number) => void) {
     if (deaths.length >= MAX_WORKER_DEATHS_PER_MINUTE) stop(`${deaths.length} server processes died within a minute`, 1);
     else cluster.fork();
   });
+  // A scrape of /metrics reaches one worker, which asks here for the whole server's.
+  gatherWorkerMetrics();
   for (let i = 0; i < count; i++) cluster.fork();
   process.on('SIGINT', () => stop('SIGINT', 0));
   process.on('SIGTERM', () => stop('SIGTERM', 0));

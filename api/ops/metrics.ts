@@ -4,6 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { queryOne, type Db } from '../../db/client';
 import { committedTransfers } from '../ledger/committed';
 import { redeemBatching } from '../market/redemptions';
+import { scrapeAcrossWorkers } from './cluster-metrics';
 
 export interface RequestObservation {
   method: string;
@@ -21,7 +22,7 @@ export interface JobObservation {
 export interface Metrics {
   observeRequest(r: RequestObservation): void;
   observeJob(r: JobObservation): void;
-  /** The Prometheus text exposition: this app's metrics, then the process's. */
+  /** The Prometheus text exposition: this app's metrics, then the process's (or, across workers, the server's). */
   scrape(): Promise<string>;
   readonly contentType: string;
 }
@@ -73,8 +74,12 @@ function processMetrics(): Registry {
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-/** A registry per app, so apps in one process (tests) keep their own request and job counts. */
-export function createMetrics(db: Db): Metrics {
+/**
+ * A registry per app, so apps in one process (tests) keep their own request and job counts. A
+ * cluster worker's app (`acrossWorkers`) answers a scrape with the whole server's metrics,
+ * gathered by the primary (cluster-metrics.ts).
+ */
+export function createMetrics(db: Db, options: { acrossWorkers?: boolean } = {}): Metrics {
   const shared = processMetrics();
   const registry = new Registry();
 
@@ -110,6 +115,7 @@ export function createMetrics(db: Db): Metrics {
     help: 'When each background job last finished without an error (Unix time)',
     labelNames: ['job'],
     registers: [registry],
+    aggregator: 'max',
   });
 
   // One query per scrape feeds three gauges; the registry collects them concurrently.
@@ -128,8 +134,9 @@ export function createMetrics(db: Db): Metrics {
 
   new Gauge({
     name: 'milepost_database_up',
-    help: 'Whether this scrape could read the database (1) or not (0)',
+    help: 'Whether this scrape could read the database (1) or not (0); across workers, 0 if any could not',
     registers: [registry],
+    aggregator: 'min',
     async collect() {
       this.set((await openHolds()) ? 1 : 0);
     },
@@ -138,6 +145,8 @@ export function createMetrics(db: Db): Metrics {
     name: 'milepost_ledger_holds_open',
     help: 'Holds not yet posted or voided (expired ones included until the sweep voids them), read from the database at scrape time',
     registers: [registry],
+    // every worker reads the same rows: one reading, not their sum
+    aggregator: 'max',
     async collect() {
       const holds = await openHolds();
       if (holds) this.set(holds.n);
@@ -148,6 +157,7 @@ export function createMetrics(db: Db): Metrics {
     name: 'milepost_ledger_holds_open_points',
     help: 'Points held by open holds, read from the database at scrape time',
     registers: [registry],
+    aggregator: 'max',
     async collect() {
       const holds = await openHolds();
       // A Prometheus sample is a float64: this is an observation, never arithmetic on points.
@@ -156,6 +166,7 @@ export function createMetrics(db: Db): Metrics {
     },
   });
 
+  const scrapeServer = options.acrossWorkers ? scrapeAcrossWorkers([registry, shared]) : null;
   return {
     observeRequest({ method, route, status, seconds }) {
       const m = METHODS.has(method) ? method : 'OTHER';
@@ -169,6 +180,7 @@ export function createMetrics(db: Db): Metrics {
       if (outcome === 'ok') jobLastSuccess.set({ job }, Date.now() / 1000);
     },
     async scrape() {
+      if (scrapeServer) return scrapeServer();
       return (await registry.metrics()) + (await shared.metrics());
     },
     contentType: registry.contentType,

@@ -15,18 +15,8 @@ import { createMetrics } from '../../api/ops/metrics';
 import { describeEachBackend } from '../support/backends';
 import { testApp, type TestApp } from '../support/app';
 import { expectProblem } from '../support/problems';
+import { sample } from '../support/prometheus';
 import { D, marketScene } from '../market/market-support';
-
-/** The value of one sample in Prometheus text, or undefined when the series is absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
-  }
-  return undefined;
-}
 
 async function scrape(t: Pick<TestApp, 'call'>, token?: string) {
   const res = await t.call('GET', '/metrics', { token });

@@ -3,6 +3,8 @@
 // stops them all.
 
 import { get } from 'node:http';
+import postgres from 'postgres';
+import { sample } from '../support/prometheus';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startServer, type AppServer } from '../support/server-process';
 import { freshDatabase } from '../soak/scene';
@@ -12,13 +14,13 @@ if (!pgUrl && process.env.CI) throw new Error('the workers tests need PostgreSQL
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The pids of the request log lines a server printed (each worker logs its own pid). */
-function requestPids(lines: readonly string[]): Set<number> {
+/** The pids of the request log lines a server printed (each worker logs its own pid), of one route's requests if given. */
+function requestPids(lines: readonly string[], route?: string): Set<number> {
   const pids = new Set<number>();
   for (const line of lines) {
     if (!line.startsWith('{')) continue;
-    const entry = JSON.parse(line) as { msg?: string; pid?: number };
-    if (entry.msg === 'request' && entry.pid) pids.add(entry.pid);
+    const entry = JSON.parse(line) as { msg?: string; pid?: number; route?: string };
+    if (entry.msg === 'request' && entry.pid && (route === undefined || entry.route === route)) pids.add(entry.pid);
   }
   return pids;
 }
@@ -36,6 +38,8 @@ describe.skipIf(!pgUrl)('WORKERS=2: two server processes on one port', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let server: AppServer;
   let token: string;
+  /** Open holds after the demo seed (its redemptions), which nothing in these tests changes. */
+  let openHolds: number;
 
   beforeAll(async () => {
     db = await freshDatabase(pgUrl!);
@@ -47,6 +51,9 @@ describe.skipIf(!pgUrl)('WORKERS=2: two server processes on one port', () => {
     });
     expect(login.status).toBe(200);
     token = ((await login.json()) as { token: string }).token;
+    const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+    openHolds = Number((await sql`select count(*)::int as n from ledger_open_holds`)[0]!.n);
+    await sql.end();
   }, 240_000);
 
   afterAll(async () => {
@@ -87,6 +94,29 @@ describe.skipIf(!pgUrl)('WORKERS=2: two server processes on one port', () => {
     const pids = requestPids(server.lines());
     expect(pids.size).toBe(2);
     expect(pids.has(server.pid)).toBe(false);
+  }, 60_000);
+
+  it('/metrics counts the whole server, whichever process answers the scrape', async () => {
+    const lines = server.lines().length;
+    const regions = await readAll(40, '/api/offer-regions', token);
+    expect(regions.every(([status]) => status === 200)).toBe(true);
+    expect(requestPids(server.lines().slice(lines), '/api/offer-regions').size).toBe(2);
+
+    const scrapes = (await readAll(8, '/metrics', token)).map(([status, text]) => {
+      expect(status, text).toBe(200);
+      return text;
+    });
+    // The scrapes themselves were answered by both processes, and every one tells the same total.
+    expect(requestPids(server.lines().slice(lines), '/metrics').size).toBe(2);
+    const read = { method: 'GET', route: '/api/offer-regions' };
+    for (const text of scrapes) {
+      expect(sample(text, 'milepost_http_requests_total', { ...read, status: '200' })).toBe(40);
+      expect(sample(text, 'milepost_http_request_duration_seconds_count', { ...read, status_class: '2xx' })).toBe(40);
+      // Read from the one database by each process: the same rows once, not their sum.
+      expect(sample(text, 'milepost_database_up')).toBe(1);
+      expect(sample(text, 'milepost_ledger_holds_open')).toBe(openHolds);
+      expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    }
   }, 60_000);
 
   it('a worker that dies is replaced, and the port keeps answering', async () => {
