@@ -46,6 +46,7 @@ import { voucherQr } from '../../api/market/voucher';
 import { createPartner } from '../../api/partners/partners.service';
 import { createDb, queryRows, type Db } from '../../db/client';
 import { startServer, type AppServer } from '../support/server-process';
+import { sample } from '../support/prometheus';
 import { FLOOR_BATCH, redeemFloor, type FloorResult } from './market-floor';
 import * as schema from '../../db/schema/index';
 import { freePort, startCluster, type PgCluster } from '../support/pg-cluster';
@@ -442,6 +443,39 @@ async function sampleFailure(base: string, spec: autocannon.Request, into: Map<n
   if (res.status < 200 || res.status >= 300) into.set(res.status, `${body.slice(0, 300)} (a request after the phase)`);
 }
 
+interface RedeemBatches {
+  written: number;
+  runAlone: number;
+  batched: number;
+}
+
+/** The server's redeem group-commit counters (all workers: the primary sums them for /metrics). */
+async function redeemBatches(base: string): Promise<RedeemBatches> {
+  const res = await fetch(`${base}/metrics`);
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}: ${text.slice(0, 300)}`);
+  const read = (name: string, labels?: Record<string, string>) => {
+    const value = sample(text, name, labels);
+    if (value === undefined) throw new Error(`/metrics has no ${name}`);
+    return value;
+  };
+  return {
+    written: read('milepost_redeem_batches_total', { outcome: 'written' }),
+    runAlone: read('milepost_redeem_batches_total', { outcome: 'run_alone' }),
+    batched: read('milepost_redeem_batched_total'),
+  };
+}
+
+function describeBatches(before: RedeemBatches, after: RedeemBatches, sent: number) {
+  const written = after.written - before.written;
+  const batched = after.batched - before.batched;
+  const runAlone = after.runAlone - before.runAlone;
+  log(
+    `     redeem batches (the server's /metrics, all workers): ${fmt(written)} written, ${fmt(batched / written, 1)} redeems each on average; ` +
+      `${fmt(batched)} of the ${fmt(sent)} redeems sent went in a batch, the rest alone (nothing in flight); ${fmt(runAlone)} batches failed as a whole and ran one by one`,
+  );
+}
+
 function describePhase(r: PhaseResult, cores: number, unit: string) {
   const statuses = [...r.byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${fmt(n)}`).join(', ') || 'none';
   log(
@@ -818,6 +852,7 @@ async function main(): Promise<number> {
 
     // ---- Redemptions ---------------------------------------------------------------------------
     log(`\n## Redemptions: POST /api/redemptions, random driver × random offer, unique Idempotency-Key, ${CONNECTIONS} connections, ${SECONDS} s`);
+    const batchesBefore = await redeemBatches(server.base);
     const redeem = await runPhase(
       server,
       { label: 'redemptions', seconds: SECONDS, request: redeemRequest(scene.drivers, scene.offerIds, book) },
@@ -828,6 +863,7 @@ async function main(): Promise<number> {
     describePhase(redeem, cores, 'redemptions');
     const quiet = await waitForQuiet(baseUrl, database);
     if (!quiet) log('  (the server still had statements running 20 s after the phase; counts below may be short)');
+    describeBatches(batchesBefore, await redeemBatches(server.base), redeem.sent);
     checkAlive();
 
     // ---- Catalog reads -------------------------------------------------------------------------
