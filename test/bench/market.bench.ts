@@ -1020,6 +1020,32 @@ async function main(): Promise<number> {
         `= ${fmt(readCeiling)}/s against ≥ ${fmt(TARGETS.readsPerSec)}/s: ${verdict(readCeiling, TARGETS.readsPerSec)}; ` +
         `the app spent ${cpuMs(catalog, catalog.cpu.app).toFixed(3)} ms`,
     );
+    // The same figures turned round: at the target rate, how much CPU a request may use in all,
+    // how much of it the bare parts take, and how much the app and PostgreSQL spent beyond them.
+    const budget = (what: string, target: number, bare: number, spent: number) => {
+      const allowed = (cores * 1e3) / target;
+      const left = allowed - bare;
+      const cut = spent > 0 && left < spent ? ` (${fmt((1 - Math.max(left, 0) / spent) * 100)}% of it would have to go)` : '';
+      log(
+        `  ${what} at ${fmt(target)}/s: ${allowed.toFixed(3)} ms of CPU each in all; the bare parts take ${bare.toFixed(3)} ms, ` +
+          `leaving ${left.toFixed(3)} ms for the work beyond them, on which this run spent ${spent.toFixed(3)} ms${cut}`,
+      );
+    };
+    log(`\n## Budget at the targets: ${cores} CPUs over the target rate, less the bare parts above\n`);
+    budget(
+      'a redemption',
+      TARGETS.redeemPerSec,
+      redeemFloorMs.server + redeemFloorMs.generator + redeemFloorMs.postgres,
+      cpuMs(redeem, redeem.cpu.app) - redeemFloorMs.server + (cpuMs(redeem, redeem.cpu.postgres) - redeemFloorMs.postgres) + (cpuMs(redeem, redeem.cpu.client) - redeemFloorMs.generator),
+    );
+    budget(
+      'a catalog read',
+      TARGETS.readsPerSec,
+      readFloorMs.server + readFloorMs.generator,
+      cpuMs(catalog, catalog.cpu.app) - readFloorMs.server + cpuMs(catalog, catalog.cpu.postgres) + (cpuMs(catalog, catalog.cpu.client) - readFloorMs.generator),
+    );
+    log('  (the work beyond: session, validation, decisions and their reads, locks, the answer and, for a redemption, its QR image;');
+    log('   the load generator\'s extra CPU for the app\'s answers over the reference\'s counts too)');
     log(`proofs (verify(), trial balance, rows = 2xx responses, stock = redemptions, holds): ${proofsOk ? 'all ok' : 'FAILED'}`);
     if (fiveXX > 0) log(`5xx responses: ${fiveXX}`);
     log(`finished in ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s`);
