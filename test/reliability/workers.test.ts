@@ -126,12 +126,20 @@ describe.skipIf(!pgUrl)('WORKERS=2: two server processes on one port', () => {
     process.kill(victim!, 'SIGKILL');
     let newcomer: number | undefined;
     let answered = false;
+    // Scrapes while a worker dies and its replacement starts still answer for the server.
+    const scrapes: number[] = [];
     for (let i = 0; i < 100 && !(newcomer && answered); i++) {
+      // (After the pause: a connection made the instant a worker dies can be handed to it and hang.)
       await sleep(200);
+      const [scraped] = await readAll(1, '/metrics', token);
+      scrapes.push(scraped![0]);
       const answers = await readCatalog(10).catch(() => []);
       answered = answers.length === 10 && answers.every(([status]) => status === 200);
       newcomer = [...requestPids(server.lines())].find((pid) => !before.has(pid));
     }
+    const [last] = await readAll(1, '/metrics', token);
+    scrapes.push(last![0]);
+    expect(scrapes.every((status) => status === 200), `scrape statuses ${scrapes.join(' ')}`).toBe(true);
     expect(answered).toBe(true);
     expect(newcomer).toBeDefined();
     expect(isRunning(victim!)).toBe(false);
