@@ -82,8 +82,7 @@ export const migrationsFolder = new URL('./migrations', import.meta.url).pathnam
  */
 export async function createDb(config: DbConfig): Promise<DbHandle> {
   if ('databaseUrl' in config) {
-    const client = postgres(config.databaseUrl, {
-      max: config.maxConnections ?? 10,
+    const options = {
       // While the database is away a request fails in seconds (a 503), instead of waiting 30 s.
       connect_timeout: 5,
       // Retry a lost server every ~0.5 s, not postgres.js's growing delay of up to 20 s, during
@@ -91,19 +90,37 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
       backoff: () => 0.5,
       onnotice: () => {},
       connection: { application_name: 'milepost' },
-    });
+    };
+    const client = postgres(config.databaseUrl, { ...options, max: config.maxConnections ?? 10 });
+    const listeners = new Set<postgres.Sql>();
     const db = withAfterCommit(drizzlePostgres({ client, schema }) as unknown as Db);
     return {
       db,
       backend: 'postgres',
       migrate: () => migratePostgres(db as never, { migrationsFolder }),
-      // postgres.js listens on a connection of its own, listens again when it comes back (and
-      // drops the listener if that fails), and closes it with the pool.
+      // Each listener has a client of its own, on which postgres.js listens on a connection of
+      // its own and listens again when it comes back. Ending that client forgets the listener
+      // whatever state postgres.js left it in: a LISTEN that failed stays failed in its client,
+      // and a listener re-made after a reconnect can no longer be unlistened by its first handle.
       listen: async (channel, onMessage, onListen) => {
-        const { unlisten } = await client.listen(channel, onMessage, onListen);
-        return { unlisten: async () => void (await unlisten()) };
+        const own = postgres(config.databaseUrl, { ...options, max: 1 });
+        listeners.add(own);
+        const end = async () => {
+          listeners.delete(own);
+          await own.end({ timeout: 1 });
+        };
+        try {
+          await own.listen(channel, onMessage, onListen);
+        } catch (error) {
+          await end().catch(() => {});
+          throw error;
+        }
+        return { unlisten: end };
       },
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        await Promise.all([...listeners].map((own) => own.end({ timeout: 1 })));
+        await client.end({ timeout: 5 });
+      },
     };
   }
   if (config.dataDir) mkdirSync(config.dataDir, { recursive: true });

@@ -48,11 +48,31 @@ interface CachedSession extends ResolvedSession {
   readAt: number;
 }
 
-const caches = new WeakMap<Db, Map<string, CachedSession>>();
+/**
+ * A process's sessions. `generation` moves on whenever a session may have ended here or elsewhere,
+ * so a read that began before that (and may have found the row just before its deletion) answers
+ * its own request but is not kept.
+ */
+class SessionCache {
+  readonly entries = new Map<string, CachedSession>();
+  generation = 0;
 
-function cacheOf(db: Db): Map<string, CachedSession> {
+  forget(tokenHash: string) {
+    this.generation++;
+    this.entries.delete(tokenHash);
+  }
+
+  clear() {
+    this.generation++;
+    this.entries.clear();
+  }
+}
+
+const caches = new WeakMap<Db, SessionCache>();
+
+function cacheOf(db: Db): SessionCache {
   let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = new Map()));
+  if (!cache) caches.set(db, (cache = new SessionCache()));
   return cache;
 }
 
@@ -91,31 +111,37 @@ function sessionQuery(db: Db) {
 export async function resolveSession(db: Db, token: string, now: Date): Promise<ResolvedSession | null> {
   const tokenHash = hashToken(token);
   const cache = cacheOf(db);
-  const cached = cache.get(tokenHash);
+  const cached = cache.entries.get(tokenHash);
   if (cached) {
     if (cached.expiresAt > now && performance.now() - cached.readAt < SESSION_CACHE_MS) return { user: cached.user, csrfToken: cached.csrfToken };
-    cache.delete(tokenHash);
+    cache.entries.delete(tokenHash);
   }
+  const generation = cache.generation;
   // A placeholder skips the column's encoder: the timestamp goes as the text drizzle would send.
   const [row] = await sessionQuery(db).execute({ tokenHash, now: now.toISOString() });
   if (!row) return null;
   const { csrfToken, expiresAt, ...user } = row;
-  // Oldest first out: a Map iterates in insertion order.
-  if (cache.size >= SESSION_CACHE_SIZE) cache.delete(cache.keys().next().value!);
   // Shared by every request on this session until it leaves the cache: nobody may change it.
   Object.freeze(user);
-  cache.set(tokenHash, { user, csrfToken, expiresAt, readAt: performance.now() });
+  if (cache.generation === generation) {
+    // Oldest first out: a Map iterates in insertion order.
+    if (cache.entries.size >= SESSION_CACHE_SIZE) cache.entries.delete(cache.entries.keys().next().value!);
+    cache.entries.set(tokenHash, { user, csrfToken, expiresAt, readAt: performance.now() });
+  }
   return { user, csrfToken };
 }
 
 /** Ends a session here and, when the deletion commits, in every process following sign-outs. */
 export async function endSession(db: Db, token: string): Promise<void> {
   const tokenHash = hashToken(token);
-  cacheOf(db).delete(tokenHash);
+  const cache = cacheOf(db);
+  cache.forget(tokenHash);
   await db.execute(
     sql`with ended as (delete from ${sessions} where ${sessions.tokenHash} = ${tokenHash})
         select pg_notify(${SESSION_ENDED_CHANNEL}, ${tokenHash})`,
   );
+  // A read that began while the row was still there is not kept either.
+  cache.forget(tokenHash);
 }
 
 /** How often a following process checks that it still hears the channel. */
@@ -124,9 +150,11 @@ export const SESSION_FOLLOW_CHECK_MS = 15_000;
 /**
  * Keeps this process's session cache in step with sign-outs in every other process, until the
  * returned function is called. Every `checkEveryMs` the process sends itself a probe on the
- * channel; if the last one never came back, the listener is gone (postgres.js drops it when it
- * cannot listen again after a lost connection), so the cache is emptied and the process listens
- * anew, and tries again at the next check until it can. PGlite has no other process to hear.
+ * channel; if the last one never came back, the listener is deaf (a LISTEN that failed when its
+ * connection came back stays failed in postgres.js), so the cache is emptied and the process
+ * listens anew, on a new connection, and tries again at the next check until it can. A process
+ * that cannot listen as it starts (the database away) serves anyway and listens at its first
+ * check. PGlite has no other process to hear.
  */
 export async function followEndedSessions(handle: DbHandle, { checkEveryMs = SESSION_FOLLOW_CHECK_MS } = {}): Promise<() => void> {
   const cache = cacheOf(handle.db);
@@ -135,10 +163,17 @@ export async function followEndedSessions(handle: DbHandle, { checkEveryMs = SES
   const listen = () =>
     handle.listen(
       SESSION_ENDED_CHANNEL,
-      (payload) => (payload === probe ? (heard = true) : cache.delete(payload)),
+      (payload) => (payload === probe ? (heard = true) : cache.forget(payload)),
       () => cache.clear(),
     );
-  let listener = await listen();
+  let listener: { unlisten(): Promise<void> } | null = null;
+  try {
+    listener = await listen();
+  } catch {
+    // The database is away as this process starts: serve anyway (its requests get 503s until
+    // it is back), and let the first check listen.
+    heard = false;
+  }
   if (handle.backend === 'pglite') return () => {};
   let checking = false;
   const check = async () => {
@@ -147,7 +182,8 @@ export async function followEndedSessions(handle: DbHandle, { checkEveryMs = SES
     try {
       if (!heard) {
         cache.clear();
-        await listener.unlisten().catch(() => {});
+        await listener?.unlisten().catch(() => {});
+        listener = null;
         listener = await listen();
       }
       heard = false;

@@ -1,8 +1,11 @@
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { hashToken } from '../../api/auth/tokens';
-import { followEndedSessions, resolveSession, SESSION_CACHE_MS } from '../../api/auth/sessions';
+import { endSession, followEndedSessions, resolveSession, SESSION_CACHE_MS } from '../../api/auth/sessions';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { createDb, queryRows, type Db, type DbHandle } from '../../db/client';
+import * as schema from '../../db/schema/index';
 import { describeEachBackend, freshPostgres, pgUrl } from '../support/backends';
 import { testApp } from '../support/app';
 import { expectProblem } from '../support/problems';
@@ -122,9 +125,98 @@ describe.skipIf(!pgUrl)('auth: sessions across server processes [postgres]', () 
     expect(await statusOnceChanged(b, driver.token)).toBe(401);
   });
 
+  it('a session read that begins while this process signs it out answers its own request but is not kept', async () => {
+    const a = testApp(here);
+    const driver = await a.signedIn('driver');
+    // The sign-out's deletion waits on this lock until the read has its answer: the read finds the row.
+    const locker = postgres(here.url, { max: 1, onnotice: () => {} });
+    let ending: Promise<void> | undefined;
+    try {
+      await locker.begin(async (tx) => {
+        await tx`select 1 from sessions where token_hash = ${hashToken(driver.token)} for update`;
+        ending = endSession(here.db, driver.token);
+        const reading = resolveSession(here.db, driver.token, a.clock.now());
+        expect((await reading)?.user.id).toBe(driver.id);
+      });
+      await ending;
+    } finally {
+      await locker.end();
+    }
+    expect(await resolveSession(here.db, driver.token, a.clock.now())).toBeNull();
+  });
+
+  it('a session read in another process as it was signed out is not kept there, though its answer comes after the notification', async () => {
+    const a = testApp(here);
+    const driver = await a.signedIn('driver');
+    // Process B: its session reads go through a client that can hold an answer back after the
+    // database gave it; its sign-out notifications are seen as they arrive.
+    const raw = postgres(here.url, { max: 2, onnotice: () => {} });
+    let holdBack: Promise<void> | null = null;
+    const slow = new Proxy(raw, {
+      get(target, prop, receiver) {
+        if (prop !== 'unsafe') return Reflect.get(target, prop, receiver);
+        return (query: string, params: unknown[], options: object) => {
+          const pending = target.unsafe(query, params as never[], options);
+          const held = holdBack;
+          if (!held || !query.includes('"sessions"')) return pending;
+          return { values: async () => [await pending.values(), await held][0] };
+        };
+      },
+    });
+    const bDb = drizzlePostgres({ client: slow, schema }) as unknown as Db;
+    let notified!: () => void;
+    const heard = new Promise<void>((resolve) => (notified = resolve));
+    const b: DbHandle = {
+      ...there,
+      db: bDb,
+      listen: (channel, onMessage, onListen) =>
+        there.listen(channel, (payload) => (onMessage(payload), payload.startsWith('probe:') || notified()), onListen),
+    };
+    const unfollow = await followEndedSessions(b);
+    try {
+      let release!: () => void;
+      holdBack = new Promise<void>((resolve) => (release = resolve));
+      const reading = resolveSession(bDb, driver.token, a.clock.now());
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      holdBack = null;
+      expect((await a.call('POST', '/api/auth/logout', { token: driver.token })).status).toBe(204);
+      await heard;
+      release();
+      // B's read found the row before the sign-out, and answers its own request with it...
+      expect((await reading)?.user.id).toBe(driver.id);
+      // ...but B does not keep it.
+      expect(await resolveSession(bDb, driver.token, a.clock.now())).toBeNull();
+    } finally {
+      unfollow();
+      await raw.end();
+    }
+  });
+
+  it('a process that cannot listen as it starts serves anyway, and listens at its next check', async () => {
+    let attempts = 0;
+    const awayAtFirst: DbHandle = {
+      ...there,
+      listen: (channel, onMessage, onListen) =>
+        ++attempts === 1 ? Promise.reject(new Error('connect ECONNREFUSED (the database is away)')) : there.listen(channel, onMessage, onListen),
+    };
+    const unfollow = await followEndedSessions(awayAtFirst, { checkEveryMs: 200 });
+    try {
+      for (let i = 0; i < 40 && attempts < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(attempts).toBe(2);
+      const a = testApp(here);
+      const b = testApp(there);
+      const driver = await a.signedIn('driver');
+      expect((await b.call('GET', '/api/me', { token: driver.token })).status).toBe(200);
+      expect((await a.call('POST', '/api/auth/logout', { token: driver.token })).status).toBe(204);
+      expect(await statusOnceChanged(b, driver.token)).toBe(401);
+    } finally {
+      unfollow();
+    }
+  });
+
   it('a process whose listener went deaf finds out from its own probe, empties its cache and listens again', async () => {
-    // postgres.js gives a listener up when it cannot listen again in time after its connection
-    // was lost (a connect that times out): the process then hears nothing, and is not told.
+    // A listener can stop hearing without a word: a LISTEN that fails when its connection comes
+    // back stays failed in postgres.js, which retries nothing more.
     let generation = 0;
     let deaf = 0;
     const deafening: DbHandle = {
