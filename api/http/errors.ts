@@ -31,6 +31,18 @@ function isUnstorableText(error: unknown): boolean {
   return false;
 }
 
+/**
+ * A date the schema accepted but PostgreSQL cannot store (year 0, or past 9999) fails only at the
+ * database (datetime_field_overflow, invalid_datetime_format): still the client's input, so 400.
+ */
+function isUnstorableDate(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (code === '22008' || code === '22007') return true;
+  }
+  return false;
+}
+
 function fromHttpException(error: HTTPException): AppError {
   const byStatus: Partial<Record<number, ProblemCode>> = {
     400: 'malformed_request',
@@ -52,6 +64,7 @@ export function renderError(error: unknown, c: Context) {
   else if (error instanceof HTTPException) appError = fromHttpException(error);
   else if (isDatabaseUnavailable(error)) appError = new AppError('unavailable', 'the database is not reachable; try again shortly');
   else if (isUnstorableText(error)) appError = new AppError('validation_failed', unstorableTextMessage);
+  else if (isUnstorableDate(error)) appError = new AppError('validation_failed', 'a date or time is outside what can be stored: use a year from 1 to 9999');
   else {
     const logger: Logger = c.get('logger') ?? processLogger();
     logger.error({ path: c.req.path, requestId: c.get('requestId'), error: String(error), stack: (error as Error)?.stack }, 'unhandled error');

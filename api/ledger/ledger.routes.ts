@@ -27,6 +27,8 @@ import {
 } from './ledger.schemas';
 import { balance, lifetimeEarned, listTransfers, statement, trialBalance, verify } from './reads';
 import type { Db } from '../../db/client';
+import { eq } from 'drizzle-orm';
+import { ledgerTransfers } from '../../db/schema/index';
 import type { z } from '@hono/zod-openapi';
 
 const driverOnly = requireRole('driver');
@@ -166,6 +168,24 @@ async function auditedLedgerOp(
   return outcome;
 }
 
+/**
+ * Transfers the market keeps its own record of: a voucher's hold and capture (its redemption says
+ * held, confirmed …, and the partner's statement and settlement count the capture) and a
+ * settlement (its redemptions are marked settled). Reversing one here would leave that record
+ * saying otherwise (a refunded voucher still settled and paid to the partner), so they are
+ * changed through the market only.
+ */
+const MARKET_OWNED: Record<string, string> = {
+  redemption: 'a voucher; an open voucher is released by cancelling or rejecting it, and a driver is refunded for a confirmed one with an adjustment',
+  settlement: "a partner's settlement, whose redemptions are marked settled by it",
+};
+
+async function refuseMarketOwned(db: Db, transferId: string) {
+  const [transfer] = await db.select({ refType: ledgerTransfers.refType }).from(ledgerTransfers).where(eq(ledgerTransfers.id, transferId));
+  const owner = transfer?.refType ? MARKET_OWNED[transfer.refType] : undefined;
+  if (owner) throw new AppError('not_reversible', `this transfer belongs to ${owner}; the market keeps its own record of it, so it is not reversed here`);
+}
+
 export const ledgerRoutes = createRouter()
   .openapi(walletRoute, async (c) => {
     const me = currentUser(c);
@@ -254,6 +274,7 @@ export const ledgerRoutes = createRouter()
     const { id } = c.req.valid('param');
     const { reason } = c.req.valid('json');
     const key = c.req.valid('header')['idempotency-key'];
+    await refuseMarketOwned(c.get('db'), id);
     const outcome = await auditedLedgerOp(
       c,
       { op: 'reverse', key: `http:reverse:${actor.id}:${key}`, transferId: id, reason, actorId: actor.id, code: 'reversal' },

@@ -474,6 +474,11 @@ export async function settle(db: Db, clock: Clock, actor: SessionUser, partnerId
   if (earlier) return earlier;
   const [partner] = await db.select({ id: partners.id }).from(partners).where(eq(partners.id, partnerId));
   if (!partner) throw new AppError('not_found', `no partner ${partnerId}`);
+  // Vouchers confirmed later in an open period would miss this settlement, and the same period
+  // cannot be settled twice: a period is settled once it is over.
+  if (to > clock.now()) {
+    throw new AppError('invalid_period', `the period runs until ${to.toISOString()}: settle it once it has ended`, { fields: [{ path: 'to', message: 'must not be later than now' }] });
+  }
   try {
     return await db.transaction(async (tx) => {
       const now = clock.now();

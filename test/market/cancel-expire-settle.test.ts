@@ -192,7 +192,35 @@ describeEachBackend('market: cancel, expire, settle', (current) => {
     expect(twice.detail).toBe('this partner already has a settlement for exactly this period');
     expect((await balance(m.db, garage.settlementAccountId)).posted.toFixed(2)).toBe('100.00');
     expect(await redemptionStatus(m.db, held.id)).toBe('held');
+
+    // Neither the settlement's transfer nor a voucher's capture is reversed behind the market's back.
+    const [capture] = await queryRows<{ id: string }>(m.db, sql`select t.id from ledger_transfers t join redemptions r on t.pending_id = r.hold_id where r.id = ${a.id}`);
+    for (const transferId of [res.json.transferId as string, capture!.id]) {
+      const refused = expectProblem(
+        await m.call('POST', `/api/ledger/transfers/${transferId}/reverse`, { token: m.committee.token, headers: { 'idempotency-key': randomUUID() }, body: { reason: 'entered in error' } }),
+        422,
+        'not_reversible',
+      );
+      expect(refused.detail).toMatch(/the market keeps its own record of it/);
+    }
+    expect(await queryRows(m.db, sql`select 1 from ledger_transfers where reverses_id is not null`)).toHaveLength(0);
+    expect((await balance(m.db, garage.settlementAccountId)).posted.toFixed(2)).toBe('100.00');
     await expectLedgerSound(m.db, m.clock.now());
+  });
+
+  it('a period is settled once it has ended; dates the database cannot store are a 400, not a 500', async () => {
+    const { m, garage } = await shop();
+    const settle = (body: { from: string; to: string }) =>
+      m.call('POST', `/api/partners/${garage.id}/settlements`, { token: m.committee.token, headers: { 'idempotency-key': randomUUID() }, body });
+    // the app clock stands at 2026-06-01 08:00
+    const open = expectProblem(await settle({ from: '2026-06-01T00:00:00Z', to: '2026-07-01T00:00:00Z' }), 422, 'invalid_period');
+    expect(open.detail).toBe('the period runs until 2026-07-01T00:00:00.000Z: settle it once it has ended');
+    expectProblem(await settle({ from: '0000-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }), 400, 'validation_failed');
+    expect(await queryRows(m.db, sql`select 1 from settlements`)).toHaveLength(0);
+    for (const query of ['from=0000-01-01T00:00:00Z', 'to=0000-12-31T23:00:00Z&from=0000-01-01T00:00:00Z']) {
+      const bad = expectProblem(await m.call('GET', `/api/partner/statement?${query}`, { token: garage.staff.token }), 400, 'validation_failed');
+      expect(bad.detail).toBe('a date or time is outside what can be stored: use a year from 1 to 9999');
+    }
   });
 
   it('a period with nothing confirmed settles to zero without a transfer; a later overlapping period does not settle anything twice', async () => {
@@ -205,6 +233,7 @@ describeEachBackend('market: cancel, expire, settle', (current) => {
 
     const v = await m.voucher(driver.token, offer.id);
     await m.confirm(garage.staff.token, v.code);
+    m.clock.set('2026-07-01T08:00:00.000Z');
     expect((await settle({ from: '2026-06-01T00:00:00Z', to: '2026-06-02T00:00:00Z' })).json).toMatchObject({ amount: '100.00', redemptions: 1 });
     expect((await settle({ from: '2026-06-01T00:00:00Z', to: '2026-07-01T00:00:00Z' })).json).toMatchObject({ amount: '0.00', redemptions: 0, transferId: null });
     expect((await balance(m.db, garage.settlementAccountId)).posted.toFixed(2)).toBe('0.00');

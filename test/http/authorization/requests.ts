@@ -56,7 +56,7 @@ export const PROBES: Record<string, Probe> = {
     request: (s) => post(`/api/partners/${s.p1.id}/staff`, { phone: s.uniquePhone(), name: 'New Staff', password }),
   },
   'POST /api/partners/{id}/settlements': {
-    request: (s) => post(`/api/partners/${s.p1.id}/settlements`, { from: '2026-05-01T00:00:00Z', to: '2026-06-02T00:00:00Z' }, keyed()),
+    request: (s) => post(`/api/partners/${s.p1.id}/settlements`, { from: '2026-05-01T00:00:00Z', to: '2026-06-01T00:00:00Z' }, keyed()),
   },
 
   'GET /api/me/wallet': { request: () => get('/api/me/wallet') },

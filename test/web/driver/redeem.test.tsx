@@ -23,7 +23,10 @@ function offerApi(redeem: Parameters<typeof fakeApi>[0][string], extra: Paramete
 }
 
 describe('redeeming an offer', () => {
-  beforeEach(() => setLanguage('en'));
+  beforeEach(() => {
+    setLanguage('en');
+    sessionStorage.clear();
+  });
 
   it('shows the offer, then a confirmation of what you pay, get and where before anything is sent', async () => {
     const api = offerApi(() => reply(201, voucher()));
@@ -103,6 +106,31 @@ describe('redeeming an offer', () => {
     const keys = new Set(posts(api).map((c) => c.headers.get('idempotency-key')));
     expect(posts(api).length).toBeGreaterThan(1);
     expect(keys.size).toBe(1);
+  }, 15_000);
+
+  it('after a send with no answer, Cancel and Redeem again still carry its key, so a voucher it issued is handed back, not paid twice', async () => {
+    let down = true;
+    const api = offerApi(() => {
+      if (down) throw new TypeError('Failed to fetch');
+      return reply(201, voucher());
+    });
+    const user = userEvent.setup();
+    renderPage(OfferPage, { url, path: '/shop/:id' });
+    await user.click(await screen.findByRole('button', { name: 'Redeem' }));
+    await user.click(screen.getByRole('button', { name: 'Confirm redemption' }));
+    expect(await screen.findByText(/Can't reach Milepost/, {}, { timeout: 8000 })).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    down = false;
+    await user.click(screen.getByRole('button', { name: 'Redeem' }));
+    await user.click(screen.getByRole('button', { name: 'Confirm redemption' }));
+    expect(await screen.findByText(`elsewhere: /vouchers/${voucher().id}`)).toBeTruthy();
+    const keys = new Set(posts(api).map((c) => c.headers.get('idempotency-key')));
+    expect(posts(api).length).toBeGreaterThan(1);
+    expect(keys.size).toBe(1);
+
+    // Answered: the key is dropped, and the next redeem of the offer is a new intent.
+    expect(sessionStorage.getItem(`milepost:redeem-unanswered:${brakes.id}`)).toBeNull();
   }, 15_000);
 
   it('an insufficient-points refusal is said in words, nothing navigates, and trying again is a new intent', async () => {

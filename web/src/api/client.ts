@@ -47,6 +47,11 @@ export class ApiProblem extends Error implements ProblemDetails {
   }
 }
 
+/** The problem type's last part: `https://milepost.dev/problems/out-of-stock` → `out-of-stock`; undefined for anything else. */
+export function problemCode(error: unknown): string | undefined {
+  return error instanceof ApiProblem ? error.type.split('/').pop() : undefined;
+}
+
 /** No answer from the API at all: offline, DNS, connection refused, or a gateway in between. */
 export class ApiUnreachable extends Error {
   override name = 'ApiUnreachable';

@@ -7,10 +7,37 @@ import { t } from './messages';
 import { isRefusal, refusalWords } from './refusal';
 
 /**
+ * The key of a redeem of this offer that was sent and never answered (the connection dropped,
+ * the server failed): it may have gone through. Kept for the tab (sessionStorage), so trying
+ * again after Cancel, after leaving the page or after a reload still carries it, and the server
+ * hands back the voucher it may have issued instead of charging a second time. Dropped once a
+ * redeem of the offer gets a definite answer.
+ */
+const unanswered = {
+  name: (offerId: string) => `milepost:redeem-unanswered:${offerId}`,
+  get(offerId: string): string | undefined {
+    try {
+      return sessionStorage.getItem(this.name(offerId)) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  set(offerId: string, key: string | undefined) {
+    try {
+      if (key) sessionStorage.setItem(this.name(offerId), key);
+      else sessionStorage.removeItem(this.name(offerId));
+    } catch {
+      // Storage refused (private mode, quota): the open confirmation still keeps its key.
+    }
+  },
+};
+
+/**
  * Redeeming, in two steps: "Redeem" opens a confirmation saying what you pay, what you get and
  * where; "Confirm" spends. The Idempotency-Key is made when the confirmation opens, so every
  * retry of that one intent (a dropped connection, a second tap) carries the same key and the
- * server hands back the same voucher instead of a second one.
+ * server hands back the same voucher instead of a second one. A send whose outcome is unknown
+ * keeps its key beyond the confirmation (`unanswered`).
  */
 export function RedeemPanel(props: { offer: Offer }) {
   const navigate = useNavigate();
@@ -22,7 +49,7 @@ export function RedeemPanel(props: { offer: Offer }) {
 
   const open = () => {
     setFailure(undefined);
-    setKey(newIdempotencyKey());
+    setKey(unanswered.get(props.offer.id) ?? newIdempotencyKey());
   };
   const close = () => {
     setKey(undefined);
@@ -35,8 +62,10 @@ export function RedeemPanel(props: { offer: Offer }) {
     if (!intent || pending()) return;
     setPending(true);
     setFailure(undefined);
+    unanswered.set(props.offer.id, intent);
     try {
       const voucher = await redeem(props.offer.id, intent);
+      unanswered.set(props.offer.id, undefined);
       query.set(getVoucher.keyFor(voucher.id), voucher);
       void revalidate([getWallet.key, getCatalog.key, getOffer.key, getVouchers.key]);
       navigate(`/vouchers/${voucher.id}`);
@@ -44,9 +73,13 @@ export function RedeemPanel(props: { offer: Offer }) {
       setFailure(refusalWords(error, props.offer));
       if (isRefusal(error)) {
         // Decided: this intent is over. Trying again is a new intent with a new key.
+        unanswered.set(props.offer.id, undefined);
         setKey(undefined);
         queueMicrotask(() => refusalBox?.focus());
         void revalidate([getOffer.key, getWallet.key]);
+      } else {
+        // It may have gone through: the vouchers and points shown elsewhere are read afresh.
+        void revalidate([getVouchers.key, getWallet.key]);
       }
     } finally {
       setPending(false);

@@ -1,14 +1,11 @@
-import { ApiProblem } from '../api/client';
+import { ApiProblem, problemCode } from '../api/client';
 import { errorWords } from '../api/error-words';
 import { formatPoints } from '../i18n';
 import type { Offer } from './api';
 import { limitWords } from './labels';
 import { t } from './messages';
 
-/** The problem's code from its type: "https://milepost.dev/problems/out-of-stock" → "out-of-stock". */
-export function problemCode(error: unknown): string | undefined {
-  return error instanceof ApiProblem ? error.type.split('/').pop() : undefined;
-}
+export { problemCode };
 
 /** Why the API refused to redeem `offer`, in the person's language, with what to do about it. */
 export function refusalWords(error: unknown, offer: Offer): string {

@@ -1,5 +1,5 @@
 import { CODE_LENGTH, type CodeCheck, normaliseCode } from '../../../api/market/voucher-code';
-import { ApiProblem, ApiUnreachable } from '../api/client';
+import { ApiProblem, ApiUnreachable, problemCode } from '../api/client';
 import { errorWords } from '../api/error-words';
 import { type MessageKey, t } from './messages';
 
@@ -28,10 +28,7 @@ const voucherProblems: Record<string, MessageKey> = {
   'redemption-not-found': 'desk.problem.notFound',
 };
 
-/** The problem type's last part: `https://milepost.dev/problems/voucher-used` → `voucher-used`. */
-export function problemCode(error: unknown): string | undefined {
-  return error instanceof ApiProblem ? error.type.split('/').pop() : undefined;
-}
+export { problemCode };
 
 /**
  * Why a voucher cannot be honoured, in the desk's own words (the API's details are English

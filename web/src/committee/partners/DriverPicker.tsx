@@ -3,7 +3,7 @@ import { errorWords } from '../../api/error-words';
 import { fieldId } from '../../components/Field';
 import { type DriverSummary, getDriver, searchDrivers } from './api';
 import { t } from './messages';
-import { problemCode } from './problem-code';
+import { problemCode } from '../../api/client';
 
 /** The driver a form acts on. A pasted id the API could not name has the id only. */
 export interface ChosenDriver {

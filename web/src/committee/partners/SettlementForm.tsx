@@ -6,7 +6,7 @@ import { formatDate, formatPoints } from '../../i18n';
 import { addDays, dayRange, firstOfMonth, programmeToday } from '../../lib/programme-day';
 import { type Partner, type Settlement, recordSettlement } from './api';
 import { InputControl } from './controls';
-import { problemCode } from './problem-code';
+import { problemCode } from '../../api/client';
 import { t } from './messages';
 import { useSubmit } from './use-submit';
 
@@ -24,7 +24,9 @@ function lastMonth(): Days {
 /** The API's detail is English only; the one refusal people meet here gets the page's words. */
 function settlementWords(error: unknown): ErrorWords {
   const words = errorWords(error);
-  return problemCode(error) === 'conflict' ? { ...words, message: t('partnersAdmin.settle.conflict') } : words;
+  if (problemCode(error) === 'conflict') return { ...words, message: t('partnersAdmin.settle.conflict') };
+  if (problemCode(error) === 'invalid-period') return { ...words, message: t('partnersAdmin.settle.notEnded') };
+  return words;
 }
 
 /** The last day a settled `[from, to)` covers, in the programme's calendar. */

@@ -63,6 +63,7 @@ const en = {
   'partnersAdmin.settle.replayed': 'This settlement had already been recorded; nothing changed.',
   'partnersAdmin.settle.transfer': 'Ledger transfer {id}',
   'partnersAdmin.settle.conflict': 'This partner already has a settlement for exactly these days.',
+  'partnersAdmin.settle.notEnded': 'These days are not over yet. Settle a period once it has ended, so no voucher confirmed later in it is left out.',
 
   'partnersAdmin.offers.title': 'Offers',
   'partnersAdmin.offers.filter': 'Show offers that are',
@@ -217,6 +218,7 @@ const zhCN: Record<keyof typeof en, string> = {
   'partnersAdmin.settle.replayed': '这笔结算此前已经记录过，没有重复结算。',
   'partnersAdmin.settle.transfer': '账本转账 {id}',
   'partnersAdmin.settle.conflict': '该合作单位在完全相同的日期范围内已有一笔结算。',
+  'partnersAdmin.settle.notEnded': '所选日期尚未结束。请在期间结束后再结算，以免遗漏期间内稍后确认的兑换券。',
 
   'partnersAdmin.offers.title': '优惠',
   'partnersAdmin.offers.filter': '显示状态为',
