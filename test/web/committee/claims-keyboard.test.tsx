@@ -123,6 +123,22 @@ describe('the claims queue from the keyboard', () => {
     expect(screen.getByRole('article', { name: /Li Wei/ })).toBeTruthy();
   });
 
+  it('when every loaded claim is decided and more are waiting, the next page comes by itself; the queue is not called clear', async () => {
+    const user = userEvent.setup();
+    fakeApi({
+      'GET /api/me': () => committee,
+      'GET /api/volunteering': ({ url }) => (url.searchParams.get('cursor') === 'page-2' ? { items: [second], nextCursor: null } : { items: [first], nextCursor: 'page-2' }),
+      [`POST /api/volunteering/${first.id}/approve`]: () => ({ ...first, status: 'approved', payment: null }),
+    });
+    renderPage(ClaimsPage, { url: '/console/claims' });
+    await screen.findByRole('article', { name: /Li Wei/ });
+
+    await user.keyboard('a');
+
+    expect(await screen.findByRole('article', { name: /Zhang San/ })).toBeTruthy();
+    expect(screen.queryByText('No claims are waiting. The queue is clear.')).toBeNull();
+  });
+
   it('hands focus to the empty queue’s message when the last claim leaves', async () => {
     const user = userEvent.setup();
     fakeApi({

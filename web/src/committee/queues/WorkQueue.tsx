@@ -1,7 +1,8 @@
 import { createAsync } from '@solidjs/router';
-import { For, Show, createSignal, type JSX } from 'solid-js';
+import { For, Show, createEffect, createSignal, type JSX } from 'solid-js';
 import { createPagedQueue, type Page } from './paged-queue';
 import { QueueFoot } from './QueueFoot';
+import { t } from '../messages';
 import { useQueueKeys } from './queue-keys';
 import { createQueueSelection } from './selection';
 
@@ -88,6 +89,12 @@ export function WorkQueue<T extends { id: string }>(props: WorkQueueProps<T>) {
     ),
   });
 
+  // Every loaded item decided while more are waiting: the next page comes by itself, and the
+  // queue is not called clear until it is.
+  createEffect(() => {
+    if (queue.items().length === 0 && queue.hasMore() && !queue.loadingMore() && queue.moreError() === undefined) void queue.loadMore();
+  });
+
   return (
     <>
       <p class="queue-announce" role="status">
@@ -97,7 +104,7 @@ export function WorkQueue<T extends { id: string }>(props: WorkQueueProps<T>) {
         when={queue.items().length > 0}
         fallback={
           <p id={state.emptyId} class="empty" tabindex="-1">
-            {props.emptyText}
+            {queue.hasMore() ? t('queue.loadingNext') : props.emptyText}
           </p>
         }
       >

@@ -15,6 +15,7 @@ const en = {
   'queue.count': '{count} shown.',
   'queue.countMore': '{count} shown; there are more.',
   'queue.working': 'Working…',
+  'queue.loadingNext': 'Loading the next ones…',
 
   'claims.title': 'Volunteering claims',
   'claims.intro': 'Check each claim against its evidence, then approve it (it is paid at once) or reject it with a reason the driver will read.',
@@ -172,6 +173,7 @@ const zhCN: Record<keyof typeof en, string> = {
   'queue.count': '已显示 {count} 条。',
   'queue.countMore': '已显示 {count} 条，还有更多。',
   'queue.working': '处理中…',
+  'queue.loadingNext': '正在加载后面的条目…',
 
   'claims.title': '志愿服务申报',
   'claims.intro': '对照证明材料逐条审核：通过后立即发放积分；驳回时请写明理由，司机会看到。',
