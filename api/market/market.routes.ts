@@ -9,6 +9,7 @@ import { createRouter, jsonBody, jsonContent, problems, signedIn } from '../http
 import { spreadsheetSafe } from '../http/csv';
 import { IdempotencyHeader } from '../ledger/ledger.schemas';
 import { benefitsOf, meetsGrade, priceFor, type BenefitTable } from '../rating/benefits';
+import { localDate, localMidnight } from '../earning/earn';
 import type { Db } from '../../db/client';
 import type { Grade } from '../../db/schema/index';
 import {
@@ -380,11 +381,11 @@ const settleRoute = createRoute({
   responses: { 201: jsonContent(Settlement, 'The settlement'), ...problems(401, 403, 404, 409) },
 });
 
+/** The programme's calendar month containing `now` (Asia/Shanghai, as earning and reports count days). */
 function monthBounds(now: Date): { from: Date; to: Date } {
-  return {
-    from: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)),
-    to: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)),
-  };
+  const [year, month] = localDate(now).split('-').map(Number) as [number, number];
+  const first = (y: number, m: number) => `${y}-${String(m).padStart(2, '0')}-01`;
+  return { from: localMidnight(first(year, month)), to: localMidnight(month === 12 ? first(year + 1, 1) : first(year, month + 1)) };
 }
 
 /** The market's routes; each app gets its own catalog and shop-view caches and its own kept pages. */
@@ -487,7 +488,7 @@ export function createMarketRoutes(catalog = new CatalogCache(), views = new Sho
           ...rows.map((r) => [r.resolvedAt!.toISOString(), formatCode(r.code), r.offerTitle, r.driverName, r.plateNumber ?? '', r.captured!.toFixed(2), r.settlementId ? 'yes' : 'no'].map(spreadsheetSafe)),
           ['', '', '', '', 'total', total.toFixed(2), ''],
         ]);
-        const name = `milepost-statement-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.csv`;
+        const name = `milepost-statement-${localDate(from)}-${localDate(to)}.csv`;
         return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` });
       }
       return c.json(

@@ -227,9 +227,15 @@ describeEachBackend('market: the partner desk', (current) => {
         { redemptionId: b.id, confirmedAt: '2026-06-20T16:30:00.000Z', code: b.code, offerTitle: '刹车保养 Brake service', driverName: '李师傅 Li Ming', plateNumber: '粤B·E5678', points: '75.25', settled: false },
       ],
     });
-    // no dates: the current month (July on the clock)
+    // no dates: the current month of the programme's calendar (Asia/Shanghai; July 1, 15:59 there)
     const july = await m.call('GET', '/api/partner/statement', { token: garage.staff.token });
-    expect(july.json).toMatchObject({ from: '2026-07-01T00:00:00.000Z', to: '2026-08-01T00:00:00.000Z', total: '100.00', count: 1, lines: [{ redemptionId: c.id }] });
+    expect(july.json).toMatchObject({ from: '2026-06-30T16:00:00.000Z', to: '2026-07-31T16:00:00.000Z', total: '100.00', count: 1, lines: [{ redemptionId: c.id }] });
+    // 00:30 on July 1 in Shanghai is still June 30 in UTC: already July's statement
+    m.clock.set('2026-06-30T16:30:00.000Z');
+    expect((await m.call('GET', '/api/partner/statement', { token: garage.staff.token })).json).toMatchObject({ from: '2026-06-30T16:00:00.000Z', to: '2026-07-31T16:00:00.000Z' });
+    m.clock.set('2026-07-31T16:00:00.000Z');
+    expect((await m.call('GET', '/api/partner/statement', { token: garage.staff.token })).json).toMatchObject({ from: '2026-07-31T16:00:00.000Z', to: '2026-08-31T16:00:00.000Z' });
+    m.clock.set('2026-07-01T07:59:00.000Z');
     // another partner sees none of it
     const rival = await m.addPartner({ name: 'Rival' });
     const theirs = await m.call('GET', '/api/partner/statement?from=2026-06-01T00:00:00Z&to=2026-07-01T00:00:00Z', { token: rival.staff.token });
