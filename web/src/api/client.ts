@@ -138,8 +138,13 @@ async function send(
     throw new ApiUnreachable({ cause });
   }
   if (response.ok) return response;
+  // The session ended (expired, signed out elsewhere): whoever shows who is signed in asks again.
+  if (response.status === 401 && path !== '/api/me' && path !== '/api/auth/login') window.dispatchEvent(new Event(SESSION_ENDED_EVENT));
   throw await problemFrom(response);
 }
+
+/** Dispatched on `window` when a request is refused for want of a session. */
+export const SESSION_ENDED_EVENT = 'milepost:session-ended';
 
 async function json<T>(response: Response): Promise<T> {
   if (response.status === 204) return undefined as T;

@@ -1,7 +1,7 @@
-import { action, createAsync, query, redirect } from '@solidjs/router';
-import type { Accessor, JSX } from 'solid-js';
+import { action, createAsync, query, redirect, revalidate } from '@solidjs/router';
+import { onCleanup, type Accessor, type JSX } from 'solid-js';
 import type { Me } from '../../../api/auth/auth.schemas';
-import { ApiProblem, api } from '../api/client';
+import { ApiProblem, SESSION_ENDED_EVENT, api } from '../api/client';
 import { createNamedContext } from '../lib/named-context';
 
 /** Who is signed in: `null` when nobody is, `undefined` while the first answer is on its way. */
@@ -15,6 +15,11 @@ const SessionContext = createNamedContext<Session>('Session');
 
 export function SessionProvider(props: { children: JSX.Element }) {
   const user = createAsync(() => getMe());
+  // A request refused for want of a session (it expired mid-shift, or was signed out elsewhere):
+  // asking again who is signed in lets RequireRole send the person to sign in, and back after.
+  const ended = () => void revalidate(getMe.key);
+  window.addEventListener(SESSION_ENDED_EVENT, ended);
+  onCleanup(() => window.removeEventListener(SESSION_ENDED_EVENT, ended));
   return <SessionContext.Provider value={{ user }}>{props.children}</SessionContext.Provider>;
 }
 
