@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLanguage } from '../../../web/src/i18n';
 import StatementPage from '../../../web/src/partner/StatementPage';
 import TodayPage from '../../../web/src/partner/TodayPage';
+import { confirmVoucher } from '../../../web/src/partner/api';
 import { fakeApi, renderPage } from '../support/render';
-import { staff } from './desk-support';
+import { honour, staff, validCode } from './desk-support';
 
 function statement(from: string, to: string) {
   return {
@@ -90,6 +91,26 @@ describe('the desk: statement', () => {
     await user.click(screen.getByRole('button', { name: 'Show' }));
     expect(await screen.findByText('The end date must be on or after the start date.')).toBeTruthy();
     expect(api.calls.length).toBe(before);
+  });
+
+  it("a voucher confirmed at the desk is on Today's page when the clerk goes back to it", async () => {
+    let confirmed = false;
+    const api = fakeApi({
+      'GET /api/me': () => staff,
+      'GET /api/partner/statement': ({ url }) => ({ ...statement(url.searchParams.get('from')!, url.searchParams.get('to')!), ...(confirmed ? {} : { count: 0, lines: [], total: '0.00' }) }),
+      'POST /api/partner/redemptions/confirm': () => {
+        confirmed = true;
+        return honour(validCode(), { status: 'confirmed', captured: '100.00' });
+      },
+    });
+    const today = renderPage(TodayPage, { url: '/desk/today', path: '/desk/today' });
+    await waitFor(() => expect(api.calls.filter((c) => c.path.startsWith('/api/partner/statement'))).toHaveLength(1));
+    expect(screen.queryByText('Oil change')).toBeNull();
+    today.unmount();
+
+    await confirmVoucher(validCode());
+    renderPage(TodayPage, { url: '/desk/today', path: '/desk/today' });
+    expect(await screen.findByText('Oil change')).toBeTruthy();
   });
 
   it("today's page asks for today in China Standard Time, even when it is still yesterday in UTC", async () => {

@@ -1,4 +1,4 @@
-import { query } from '@solidjs/router';
+import { query, revalidate } from '@solidjs/router';
 import type * as market from '../../../api/market/market.schemas';
 import { http, withRetries } from '../api/client';
 import type { Wire } from '../api/wire';
@@ -23,13 +23,20 @@ export function lookupVoucher(code: string): Promise<Honour> {
  * Honours a voucher, in full or for `amount` points. Not retried: the API takes no
  * Idempotency-Key here, and a second confirm of a voucher that went through reads "already used".
  */
-export function confirmVoucher(code: string, amount?: string): Promise<Honour> {
-  return http.post<Honour>('/api/partner/redemptions/confirm', amount ? { code, amount } : { code });
+export async function confirmVoucher(code: string, amount?: string): Promise<Honour> {
+  const honoured = await http.post<Honour>('/api/partner/redemptions/confirm', amount ? { code, amount } : { code });
+  statementChanged();
+  return honoured;
 }
 
-export function rejectVoucher(id: string, reason: string): Promise<{ id: string; status: 'rejected' }> {
-  return http.post(`/api/partner/redemptions/${id}/reject`, { reason });
+export async function rejectVoucher(id: string, reason: string): Promise<{ id: string; status: 'rejected' }> {
+  const rejected = await http.post<{ id: string; status: 'rejected' }>(`/api/partner/redemptions/${id}/reject`, { reason });
+  statementChanged();
+  return rejected;
 }
+
+/** A voucher honoured or refused at the desk: the statement (Today's list, the month) is read afresh when next shown. */
+const statementChanged = () => void revalidate(getStatement.key);
 
 export const getStatement = query(
   (period: Period) => withRetries(() => http.get<PartnerStatement>('/api/partner/statement', { query: { ...period } })),
