@@ -78,6 +78,18 @@ const TRANSITIONS: Record<OfferStatus, OfferStatus[]> = {
   retired: [],
 };
 
+/** Whether `changes` alter what the driver is promised and pays: category, title, description, face value, price or minimum grade. */
+function changesTerms(before: OfferRow, changes: Partial<typeof offers.$inferInsert>): boolean {
+  return (
+    (changes.category !== undefined && changes.category !== before.category) ||
+    (changes.title !== undefined && changes.title !== before.title) ||
+    (changes.description !== undefined && changes.description !== before.description) ||
+    (changes.faceValue !== undefined && changes.faceValue !== before.faceValue) ||
+    (changes.price !== undefined && !new Decimal(changes.price).equals(before.price)) ||
+    (changes.minGrade !== undefined && changes.minGrade !== before.minGrade)
+  );
+}
+
 async function lockedOffer(db: Db, id: string): Promise<OfferRow> {
   const [offer] = await db.select().from(offers).where(eq(offers.id, id)).for('no key update');
   if (!offer) throw new AppError('offer_not_found', `no offer ${id}`);
@@ -115,6 +127,12 @@ export async function updateOffer(db: Db, actor: SessionUser, id: string, body: 
       changes.stockLeft = body.stock - issued;
     }
     checkWindow(changes.validFrom === undefined ? before.validFrom : changes.validFrom, changes.validTo === undefined ? before.validTo : changes.validTo);
+    // The committee approved these terms: a partner's change to them on a live offer takes it out
+    // of the shop until the committee approves them again. Stock, limits, dates and pausing stay
+    // the partner's to manage.
+    if (actor.role === 'partner_staff' && (before.status === 'active' || before.status === 'paused') && changes.status !== 'retired' && changesTerms(before, changes)) {
+      changes.status = 'pending_approval';
+    }
     const [after] = await tx.update(offers).set(changes).where(eq(offers.id, id)).returning();
     await audit(tx, { actorId: actor.id, action: 'offer.update', targetType: 'offer', targetId: id, before, after, at: now });
     return after!;

@@ -2,10 +2,12 @@
 // catalog of open offers with their own price, filters, sorts and pages, and every change shows
 // in the catalog at once.
 
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { queryRows } from '../../db/client';
 import { describeEachBackend } from '../support/backends';
+import { expectProblem } from '../support/problems';
 import { DAY, ledgerSoundAfterEach, marketScene, type MarketScene } from './market-support';
 
 /** Three partners in two regions and seven active offers, created a minute apart. */
@@ -151,7 +153,7 @@ describeEachBackend('market: offers and the catalog', (current) => {
     expect(ids(await m.catalog(m.committee.token, { status: 'pending_approval' })).sort()).toEqual([forSchool.id, forGarage.id].sort());
   });
 
-  it('pause, resume and retire: the catalog follows each change at once', async () => {
+  it('pause, resume, new terms and retire: the catalog follows each change at once', async () => {
     const m = await marketScene(current());
     const garage = await m.addPartner();
     const driver = await m.addDriver();
@@ -168,9 +170,22 @@ describeEachBackend('market: offers and the catalog', (current) => {
     expect(resumed.json.status).toBe('active');
     expect(ids(await m.catalog(driver.token))).toEqual([offer.id]);
 
+    // New stock and limits are the partner's to set: the offer stays in the shop.
+    const restocked = await m.patchOffer(garage.staff.token, offer.id, { stock: 40, perDriverLimit: 2, title: offer.title });
+    expect(restocked.json.status).toBe('active');
+
+    // New terms go back to the committee: out of the shop until approved again.
     const renamed = await m.patchOffer(garage.staff.token, offer.id, { title: '刹车大保养 Full brake service', price: '90.00' });
     expect(renamed.status).toBe(200);
+    expect(renamed.json.status).toBe('pending_approval');
+    expect(ids(await m.catalog(driver.token))).toEqual([]);
+    expectProblem(await m.call('POST', '/api/redemptions', { token: driver.token, headers: { 'idempotency-key': randomUUID() }, body: { offerId: offer.id } }), 422, 'offer_not_active');
+    expect((await m.call('POST', `/api/offers/${offer.id}/approve`, { token: m.committee.token })).status).toBe(200);
     expect((await m.catalog(driver.token)).items.map((o) => [o.title, o.price])).toEqual([['刹车大保养 Full brake service', '90.00']]);
+
+    // The committee's own change to the terms needs no second approval.
+    const repriced = await m.patchOffer(m.committee.token, offer.id, { price: '95.00' });
+    expect(repriced.json.status).toBe('active');
 
     const retired = await m.patchOffer(m.committee.token, offer.id, { status: 'retired' });
     expect(retired.json.status).toBe('retired');
