@@ -27,6 +27,25 @@ async function openAwards() {
 describe('console: awards and adjustments', () => {
   beforeEach(() => setLanguage('en'));
 
+  it("opened from a driver's page (?driverId=), the driver is already chosen and named", async () => {
+    const api = fakeApi({
+      'GET /api/me': () => committee,
+      [`GET /api/drivers/${driver.id}`]: () => driver,
+      'POST /api/awards': ({ body }) => award(body as never),
+    });
+    const user = userEvent.setup();
+    renderPage(AwardsPage, { url: `/console/awards?driverId=${driver.id}`, path: '/console/awards' });
+    const section = await screen.findByRole('region', { name: 'Instant award' });
+    expect(await within(section).findByText(/李伟 Li Wei/)).toBeTruthy();
+    await user.type(within(section).getByLabelText('Points'), '50');
+    await user.type(within(section).getByLabelText('Reason'), 'Helped at the flood convoy');
+    await user.click(within(section).getByRole('button', { name: 'Review' }));
+    expect(within(section).getByText('Award 50 points to 李伟 Li Wei · 粤B·12345 · 13900000001?')).toBeTruthy();
+    await user.click(within(section).getByRole('button', { name: 'Grant award' }));
+    expect(await within(section).findByText(/Awarded 50 points to 李伟 Li Wei/)).toBeTruthy();
+    expect(api.calls.filter((c) => c.path === '/api/awards').map((c) => (c.body as { driverId: string }).driverId)).toEqual([driver.id]);
+  });
+
   it('finds the driver, requires a reason, and grants the award once with an Idempotency-Key', async () => {
     const api = fakeApi({
       'GET /api/me': () => committee,

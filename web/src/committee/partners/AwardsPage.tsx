@@ -1,3 +1,4 @@
+import { useSearchParams } from '@solidjs/router';
 import { usePageTitle } from '../../lib/page-title';
 import { formatPoints } from '../../i18n';
 import { adjustPoints, grantAward } from './api';
@@ -50,12 +51,14 @@ const adjustment: PointsSpec = {
 /** Instant awards and ledger adjustments: audited, each confirmed before it moves points. */
 export default function AwardsPage() {
   usePageTitle('partnersAdmin.awards.title');
+  // `?driverId=` (the "Award points" link on a driver's page) chooses the driver in both forms.
+  const [params] = useSearchParams<{ driverId?: string }>();
   return (
     <section class="admin">
       <h1>{t('partnersAdmin.awards.title')}</h1>
       <p class="lede">{t('partnersAdmin.awards.intro')}</p>
-      <PointsForm spec={award} />
-      <PointsForm spec={adjustment} />
+      <PointsForm spec={award} driverId={params.driverId} />
+      <PointsForm spec={adjustment} driverId={params.driverId} />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { type ErrorWords, fieldError } from '../../api/error-words';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { fieldId } from '../../components/Field';
 import { InputControl, TextAreaControl } from './controls';
+import { getDriver } from './api';
 import { type ChosenDriver, DriverPicker } from './DriverPicker';
 import { type MessageKey, t } from './messages';
 import { useSubmit } from './use-submit';
@@ -44,9 +45,21 @@ type Step = { step: 'edit' } | { step: 'review'; intent: PointsIntent; key: stri
  * Fill in, read back, confirm, see the result. The Idempotency-Key is made when the read-back
  * opens: retries of that confirmation reuse it, so one intent moves points once.
  */
-export function PointsForm(props: { spec: PointsSpec }) {
+export function PointsForm(props: { spec: PointsSpec; driverId?: string }) {
   const spec = () => props.spec;
   const [driver, setDriver] = createSignal<ChosenDriver>();
+  // Opened for a driver (from their page): that driver is chosen, named when the API can.
+  onMount(() => {
+    const id = props.driverId;
+    if (!id || !/^[0-9a-f-]{36}$/i.test(id)) return;
+    setDriver({ id });
+    getDriver(id).then(
+      (found) => {
+        if (driver()?.id === id) setDriver({ id: found.id, name: found.name, phone: found.phone, plateNumber: found.plateNumber });
+      },
+      () => {},
+    );
+  });
   const [amount, setAmount] = createSignal('');
   const [reason, setReason] = createSignal('');
   const [step, setStep] = createSignal<Step>({ step: 'edit' });
