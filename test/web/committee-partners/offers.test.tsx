@@ -35,6 +35,40 @@ describe('console: offers', () => {
     expect(screen.getByText('No offers are Pending approval.')).toBeTruthy();
   });
 
+  it('approving the last offer of a page after "Show more" refreshes the list, with no cursor the API has forgotten', async () => {
+    const a = offer({ id: '00000000-0000-4000-8000-0000000000a1', title: 'Oil change' });
+    const b = offer({ id: '00000000-0000-4000-8000-0000000000a2', title: 'Tyre check' });
+    const pending = new Set([a.id, b.id]);
+    const api = fakeApi({
+      'GET /api/me': () => committee,
+      'GET /api/partners': () => ({ items: [garage] }),
+      'GET /api/offers': ({ url }) => {
+        const after = url.searchParams.get('cursor');
+        // As the API does: a cursor naming an offer no longer in the list is a 400.
+        if (after && !pending.has(after)) return reply(400, { type: 'https://milepost.dev/problems/validation-failed', title: 'The request is not valid', status: 400 });
+        const list = [a, b].filter((o) => pending.has(o.id));
+        const start = after ? list.findIndex((o) => o.id === after) + 1 : 0;
+        return { items: list.slice(start, start + 1), nextCursor: start + 1 < list.length ? list[start]!.id : null };
+      },
+      [`POST /api/offers/${a.id}/approve`]: () => {
+        pending.delete(a.id);
+        return { ...a, status: 'active' };
+      },
+    });
+    const user = userEvent.setup();
+    renderPage(OffersPage, { url: '/console/offers', path: '/console/offers' });
+    await screen.findByRole('article', { name: 'Oil change' });
+    await user.click(screen.getByRole('button', { name: 'Show more' }));
+    await screen.findByRole('article', { name: 'Tyre check' });
+
+    await user.click(within(screen.getByRole('article', { name: 'Oil change' })).getByRole('button', { name: 'Approve' }));
+    expect(await screen.findByText('Approved “Oil change”: it is in the shop now.')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole('article', { name: 'Oil change' })).toBeNull());
+    expect(await screen.findByRole('article', { name: 'Tyre check' })).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(api.calls.filter((c) => c.path.includes(`cursor=${a.id}`)).length).toBe(1);
+  });
+
   it('pauses an active offer, and retires one only after asking', async () => {
     const api = fakeApi({
       'GET /api/me': () => committee,

@@ -1,5 +1,7 @@
 import { createAsync, useSearchParams } from '@solidjs/router';
-import { For, Show, Suspense, createSignal } from 'solid-js';
+import { For, Show, createSignal } from 'solid-js';
+import { ShowMore } from '../../components/ShowMore';
+import { createPager } from '../../lib/pager';
 import { usePageTitle } from '../../lib/page-title';
 import { type OfferStatus, getOffers } from './api';
 import { CreateOfferForm } from './CreateOfferForm';
@@ -49,43 +51,28 @@ export default function OffersPage() {
   );
 }
 
-/** One page of offers; "Show more" adds the next page below it. */
-function OfferPageList(props: { status: OfferStatus; cursor?: string; onChanged: (news: string) => void }) {
-  const page = createAsync(() => getOffers({ status: props.status, cursor: props.cursor }));
-  const [more, setMore] = createSignal(false);
+/**
+ * The offers of one status, "Show more" adding pages below. The later pages belong to the first:
+ * when an approval or a change refreshes it, they go with it, rather than asking again after an
+ * offer that may have left this status (a cursor the API no longer knows).
+ */
+function OfferPageList(props: { status: OfferStatus; onChanged: (news: string) => void }) {
+  const first = createAsync(() => getOffers({ status: props.status }));
+  const pager = createPager(first, (page) => page.items, (cursor) => getOffers({ status: props.status, cursor }));
   return (
-    <Show when={page()}>
-      {(p) => (
-        <>
-          <Show when={p().items.length > 0 || props.cursor} fallback={<p class="empty">{t('partnersAdmin.offers.empty', { status: offerStatusWords(props.status) })}</p>}>
-            <ul class="admin-list" aria-label={offerStatusWords(props.status)}>
-              <For each={p().items}>
-                {(offer) => (
-                  <li>
-                    <OfferCard offer={offer} onChanged={props.onChanged} />
-                  </li>
-                )}
-              </For>
-            </ul>
-          </Show>
-          <Show when={p().nextCursor}>
-            {(cursor) => (
-              <Show
-                when={more()}
-                fallback={
-                  <button type="button" class="button" onClick={() => setMore(true)}>
-                    {t('state.loadMore')}
-                  </button>
-                }
-              >
-                <Suspense fallback={<p class="loading">{t('state.loadingMore')}</p>}>
-                  <OfferPageList status={props.status} cursor={cursor()} onChanged={props.onChanged} />
-                </Suspense>
-              </Show>
+    <Show when={first()}>
+      <Show when={pager.items().length > 0} fallback={<p class="empty">{t('partnersAdmin.offers.empty', { status: offerStatusWords(props.status) })}</p>}>
+        <ul class="admin-list" aria-label={offerStatusWords(props.status)}>
+          <For each={pager.items()}>
+            {(offer) => (
+              <li>
+                <OfferCard offer={offer} onChanged={props.onChanged} />
+              </li>
             )}
-          </Show>
-        </>
-      )}
+          </For>
+        </ul>
+      </Show>
+      <ShowMore pager={pager} />
     </Show>
   );
 }
