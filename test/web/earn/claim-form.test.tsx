@@ -58,6 +58,31 @@ describe('claim volunteering hours', () => {
     expect(keys[2]).not.toBe(keys[0]);
   });
 
+  it('a server failure (500) keeps the Idempotency-Key, since the claim may have been stored; a changed claim sent on it is explained in words', async () => {
+    let calls = 0;
+    const api = fakeApi({
+      'GET /api/me': () => driver,
+      'POST /api/volunteering': () => {
+        calls++;
+        if (calls === 1) return reply(500, { type: 'https://milepost.dev/problems/internal', title: 'Something went wrong on our side', status: 500 });
+        return reply(409, { type: 'https://milepost.dev/problems/idempotency-conflict', title: 'Idempotency key reused with a different request', status: 409, detail: 'this Idempotency-Key was used for a different claim' });
+      },
+    });
+    const user = userEvent.setup();
+    renderPage(ClaimNew, { url: '/earn/volunteering/new' });
+    await fillClaim(user);
+    await user.click(screen.getByRole('button', { name: 'Send claim' }));
+    expect(await screen.findByText(/Something went wrong/)).toBeTruthy();
+    await user.type(screen.getByLabelText('Event'), ' (morning)');
+    await user.click(screen.getByRole('button', { name: 'Send claim' }));
+    expect(await screen.findByText(/This is not what you sent a moment ago/)).toBeTruthy();
+    expect(screen.queryByText(/Idempotency-Key/)).toBeNull();
+
+    const keys = api.calls.filter((c) => c.method === 'POST').map((c) => c.headers.get('idempotency-key'));
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+  });
+
   it('shows the API’s field errors next to their fields, keeping what was typed', async () => {
     fakeApi({
       'GET /api/me': () => driver,

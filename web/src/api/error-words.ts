@@ -1,5 +1,5 @@
 import { t } from '../i18n';
-import { ApiProblem, ApiUnreachable, type ProblemFieldError } from './client';
+import { ApiProblem, ApiUnreachable, problemCode, type ProblemFieldError } from './client';
 
 /** What to tell the person about a failed call: a sentence, maybe a hint, and per-input errors. */
 export interface ErrorWords {
@@ -17,6 +17,9 @@ export function errorWords(error: unknown): ErrorWords {
     return { message: t('error.unreachable'), fieldErrors: [] };
   }
   if (error instanceof ApiProblem) {
+    // The same Idempotency-Key with another body: the person edited the form after a send that
+    // got no answer (intent-key.ts keeps its key, in case it arrived).
+    if (problemCode(error) === 'idempotency-conflict') return { message: t('error.changedAfterUnanswered'), fieldErrors: [] };
     return {
       message: error.detail || fallbackMessage(error),
       hint: retryHint(error.retryAfterSeconds),

@@ -103,6 +103,7 @@ const en = {
 
   'error.summaryTitle': 'There is a problem',
   'error.unreachable': "Can't reach Milepost. Check your connection and try again.",
+  'error.changedAfterUnanswered': 'This is not what you sent a moment ago, when no answer came; that may have arrived. Check whether it did before sending this; reload the page to start afresh.',
   'error.unexpected': 'Something went wrong on our side (error {status}). Please try again soon.',
   'error.generic': 'Something went wrong: {message}',
   'error.tooManyAttempts': 'Too many attempts. Please wait a little and try again.',
@@ -218,6 +219,7 @@ const zhCN: Record<keyof typeof en, string> = {
 
   'error.summaryTitle': '出现了问题',
   'error.unreachable': '无法连接 Milepost，请检查网络后重试。',
+  'error.changedAfterUnanswered': '内容与刚才未收到回复的那次提交不同，而那次可能已经送达。请先确认，再提交这一次；如需重新开始，请刷新页面。',
   'error.unexpected': '服务器出了问题（错误 {status}），请稍后再试。',
   'error.generic': '出现错误：{message}',
   'error.tooManyAttempts': '尝试次数过多，请稍等片刻再试。',
