@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AppError, toProblem, type ProblemCode } from '../errors';
 import { unstorableTextMessage } from './text';
+import { sqlState } from '../../db/errors';
 import { processLogger, type Logger } from '../ops/log';
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'CONNECTION_ENDED', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT']);
@@ -24,11 +25,8 @@ function isDatabaseUnavailable(error: unknown): boolean {
  * through fails only at the database: it is still the client's input, so 400, not a 500.
  */
 function isUnstorableText(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    const code = (e as { code?: unknown }).code;
-    if (code === '22021' || code === '22P05') return true;
-  }
-  return false;
+  const state = sqlState(error);
+  return state === '22021' || state === '22P05';
 }
 
 /**
@@ -36,11 +34,8 @@ function isUnstorableText(error: unknown): boolean {
  * database (datetime_field_overflow, invalid_datetime_format): still the client's input, so 400.
  */
 function isUnstorableDate(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    const code = (e as { code?: unknown }).code;
-    if (code === '22008' || code === '22007') return true;
-  }
-  return false;
+  const state = sqlState(error);
+  return state === '22008' || state === '22007';
 }
 
 function fromHttpException(error: HTTPException): AppError {
