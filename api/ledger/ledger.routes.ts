@@ -119,6 +119,7 @@ const reverseRoute = createRoute({
   path: '/ledger/transfers/{id}/reverse',
   tags: ['ledger'],
   summary: 'Reverse a transfer with a correcting transfer (audited)',
+  description: "A voucher's hold or capture and a partner's settlement are the market's to change: reversing one is 422 `not-reversible`.",
   security: signedIn,
   middleware: committeeOnly,
   request: { headers: IdempotencyHeader, params: TransferIdParam, body: jsonBody(ReverseBody) },

@@ -244,6 +244,9 @@ const updateOfferRoute = createRoute({
   path: '/offers/{id}',
   tags: ['catalog'],
   summary: 'Change an offer: details, stock, pause/resume, retire',
+  description:
+    'Partner staff changing the terms of an active or paused offer (category, title, description, face value, price, minimum grade) ' +
+    'send it back to `pending_approval` until the committee approves it again; stock, limits, dates and pausing do not.',
   security: signedIn,
   middleware: requireRole('partner_staff', 'committee'),
   request: { params: IdParam, body: jsonBody(UpdateOfferBody) },
@@ -375,10 +378,11 @@ const settleRoute = createRoute({
   path: '/partners/{id}/settlements',
   tags: ['partners'],
   summary: "Settle a partner's confirmed points for a period (audited)",
+  description: 'The period must have ended (`to` no later than now): 422 `invalid-period` otherwise. One settlement per partner and exact period (409).',
   security: signedIn,
   middleware: requireRole('committee'),
   request: { headers: IdempotencyHeader, params: IdParam, body: jsonBody(SettlementBody) },
-  responses: { 201: jsonContent(Settlement, 'The settlement'), ...problems(401, 403, 404, 409) },
+  responses: { 201: jsonContent(Settlement, 'The settlement'), ...problems(401, 403, 404, 409, 422) },
 });
 
 /** The programme's calendar month containing `now` (Asia/Shanghai, as earning and reports count days). */
